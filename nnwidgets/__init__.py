@@ -1,0 +1,32 @@
+"""nnwidgets: interactive Jupyter panels for teaching introductory deep learning.
+
+>>> import nnwidgets as nw
+>>> p = nw.PerceptronExplorer(gate="AND")
+
+Names are imported lazily, so ``import nnwidgets`` stays cheap until a panel
+or a core function is first used (JAX and matplotlib take about a second each).
+"""
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+_PUBLIC = {
+    "PerceptronExplorer": "nnwidgets.panels.perceptron",
+    "perceptron": "nnwidgets.core.perceptron",
+    "learn_perceptron": "nnwidgets.core.perceptron",
+    "train_mlp": "nnwidgets.core.mlp",
+    "GATES": "nnwidgets.core.perceptron",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name):
+    if name in _PUBLIC:
+        value = getattr(import_module(_PUBLIC[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'nnwidgets' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,191 @@
+"""The seed's two-layer sigmoid network (seed 001, "TwoLayerNet"), trained with jitted grad + lax.scan.
+
+Forward:  h = sigmoid(X W1 + b1),  y = sigmoid(h W2 + b2)
+Loss:     L = 1/2 * mean over samples of sum over outputs (y - t)^2
+          whose gradient dL/dy = (y - t) / N is exactly the seed's MSE.backward.
+          (The seed's MSE.forward prints 1/2 * sum without the 1/N, so its
+          printed losses are N times ours; the updates are identical.)
+Update:   plain gradient descent, every parameter p <- p - lr * dL/dp, full batch.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .._validate import finite_array, positive_float, positive_int
+
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
+#: Training runs in jitted chunks of this many epochs so a progress bar can advance.
+CHUNK_EPOCHS = 1000
+#: Parameter snapshots kept for scrubbing through training.
+SNAPSHOTS = 200
+
+
+def init_mlp_params(seed: int, input_size: int, hidden_size: int, output_size: int) -> dict:
+    """The seed's initialisation: W ~ U(0, 1), b = 0 (jax.random, so it is reproducible by seed)."""
+    k1, k2 = jax.random.split(jax.random.key(seed))
+    return {
+        "W1": jax.random.uniform(k1, (input_size, hidden_size), jnp.float32),
+        "b1": jnp.zeros((hidden_size,), jnp.float32),
+        "W2": jax.random.uniform(k2, (hidden_size, output_size), jnp.float32),
+        "b2": jnp.zeros((output_size,), jnp.float32),
+    }
+
+
+def mlp_hidden(params, x):
+    """Hidden-layer activations h = sigmoid(x W1 + b1)."""
+    return jax.nn.sigmoid(x @ params["W1"] + params["b1"])
+
+
+def mlp_forward(params, x):
+    """Network output y = sigmoid(sigmoid(x W1 + b1) W2 + b2)."""
+    return jax.nn.sigmoid(mlp_hidden(params, x) @ params["W2"] + params["b2"])
+
+
+def mlp_loss(params, x, t):
+    """L = 1/2 * mean over samples of sum over outputs (y - t)^2."""
+    y = mlp_forward(params, x)
+    return 0.5 * jnp.sum((y - t) ** 2) / x.shape[0]
+
+
+@partial(jax.jit, static_argnames=("length",))
+def _train_chunk(params, x, t, lr, length):
+    """``length`` full-batch gradient steps; returns new params, losses before each step, param history."""
+
+    def step(params, _):
+        loss, grads = jax.value_and_grad(mlp_loss)(params, x, t)
+        new = jax.tree.map(lambda p, g: p - lr * g, params, grads)
+        return new, (loss, new)
+
+    return jax.lax.scan(step, params, None, length=length)
+
+
+_jit_forward = jax.jit(mlp_forward)
+_jit_loss = jax.jit(mlp_loss)
+
+
+@dataclass(frozen=True)
+class MLPResult:
+    """What ``train_mlp`` returns.
+
+    ``losses[i]`` is the loss after update i (as the seed appends it), so
+    ``losses[-1]`` is the loss of ``params``. ``snapshot_epochs[k]`` says how many
+    updates ``snapshots[k]`` had seen (0 = ``init_params``).
+    """
+
+    losses: np.ndarray
+    init_params: dict
+    params: dict
+    snapshot_epochs: np.ndarray
+    snapshots: dict  # name -> array (len(snapshot_epochs), *shape)
+    lr: float
+
+    def predict(self, x, epoch: int | None = None) -> np.ndarray:
+        """Network output for inputs ``x`` (n, d) with the final params, or those of a snapshot epoch."""
+        params = self.params if epoch is None else self.params_at(epoch)
+        return np.asarray(_jit_forward(params, np.asarray(x, np.float32)))
+
+    def params_at(self, epoch: int) -> dict:
+        """Parameters of the snapshot closest to ``epoch`` updates."""
+        k = int(np.argmin(np.abs(self.snapshot_epochs - epoch)))
+        return {name: self.snapshots[name][k] for name in PARAM_NAMES}
+
+
+def train_mlp(x, t, hidden_size=3, lr=0.1, epochs=20000, seed=0, init_params=None, progress=True) -> MLPResult:
+    """Train the seed's 2-layer sigmoid network by full-batch gradient descent.
+
+    ``init_params`` (dict W1, b1, W2, b2) overrides the seeded initialisation.
+    ``progress`` shows a tqdm.auto bar, but only for runs that last over a second.
+
+    >>> import numpy as np
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]); t = np.array([[0], [1], [1], [0]])
+    >>> r = train_mlp(X, t, hidden_size=3, lr=0.1, epochs=20000, seed=0)
+    >>> (r.predict(X) > 0.5).astype(int).ravel().tolist()
+    [0, 1, 1, 0]
+    """
+    x = finite_array("X", x)
+    t = finite_array("t", t)
+    if t.ndim == 1:
+        t = t[:, None]
+    if x.ndim != 2 or t.ndim != 2 or t.shape[0] != x.shape[0] or x.shape[0] == 0:
+        raise ValueError(f"X must have shape (n, d) and t shape (n,) or (n, k) with the same n, got {x.shape} and {t.shape}")
+    hidden_size = positive_int("hidden_size", hidden_size, maximum=1024)
+    lr = positive_float("lr", lr)
+    epochs = positive_int("epochs", epochs, maximum=10_000_000)
+    if init_params is None:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ValueError(f"seed must be an integer, got {seed!r}")
+        init_params = init_mlp_params(seed, x.shape[1], hidden_size, t.shape[1])
+    init_params = _checked_params(init_params, x.shape[1], hidden_size, t.shape[1])
+
+    losses, history = _run(init_params, x, t, np.float32(lr), epochs, progress)
+    every = max(1, math.ceil(epochs / SNAPSHOTS))
+    picked = np.unique(np.r_[np.arange(every, epochs + 1, every), epochs])
+    snapshots = {
+        name: np.concatenate([init_params[name][None], history[name][picked - 1]]) for name in PARAM_NAMES
+    }
+    params = {name: history[name][-1] for name in PARAM_NAMES}
+    return MLPResult(losses, init_params, params, np.r_[0, picked], snapshots, lr)
+
+
+def _run(params, x, t, lr, epochs, progress):
+    from tqdm.auto import tqdm
+
+    losses, history = [], []
+    with tqdm(total=epochs, desc="training", unit="epoch", delay=1.0, disable=not progress, leave=False) as bar:
+        done = 0
+        while done < epochs:
+            length = min(CHUNK_EPOCHS, epochs - done)
+            params, (chunk_losses, chunk_history) = _train_chunk(params, x, t, lr, length=length)
+            losses.append(chunk_losses)
+            history.append(chunk_history)
+            done += length
+            bar.update(length)
+    before = np.concatenate([np.asarray(c) for c in losses])
+    last = np.float32(_jit_loss(params, x, t))
+    history = {name: np.concatenate([np.asarray(h[name]) for h in history]) for name in PARAM_NAMES}
+    return np.r_[before[1:], last], history
+
+
+def _checked_params(params, input_size, hidden_size, output_size):
+    shapes = {"W1": (input_size, hidden_size), "b1": (hidden_size,), "W2": (hidden_size, output_size), "b2": (output_size,)}
+    if not isinstance(params, dict) or set(params) != set(shapes):
+        raise ValueError(f"init_params must be a dict with keys {sorted(shapes)}, got {params!r}")
+    checked = {}
+    for name, shape in shapes.items():
+        value = finite_array(f"init_params[{name!r}]", params[name])
+        if value.shape != shape:
+            raise ValueError(f"init_params[{name!r}] must have shape {shape}, got {value.shape}")
+        checked[name] = value
+    return checked
+
+
+@jax.jit
+def hidden_plane(params, x):
+    """A 2-D picture of the hidden layer that keeps what the output neuron sees.
+
+    The output neuron (one output) only looks at u = W2 . h; its decision
+    boundary is the line u = -b2. Axis 0 is u / |W2| (distance along W2),
+    axis 1 is the largest spread of the points orthogonal to W2. Returns
+    (coords (n, 2), boundary position on axis 0).
+    """
+    h = mlp_hidden(params, x)
+    w2 = params["W2"][:, 0]
+    norm = jnp.linalg.norm(w2)
+    direction = w2 / norm
+    along = h @ direction
+    rest = h - along[:, None] * direction
+    rest = rest - rest.mean(axis=0)
+    _, _, vt = jnp.linalg.svd(rest, full_matrices=False)
+    across = rest @ vt[0]
+    across = across * jnp.sign(jnp.sum(vt[0]) + 1e-12)  # a fixed orientation between snapshots
+    return jnp.stack([along, across], axis=1), -params["b2"][0] / norm
+
+
+#: ``hidden_plane`` for a stack of parameter snapshots (leading axis) at once.
+hidden_planes = jax.jit(jax.vmap(hidden_plane, in_axes=(0, None)))

@@ -1,0 +1,105 @@
+"""Pieces every panel view shares: two-way slider binding, the error line, the display protocol."""
+from __future__ import annotations
+
+import base64
+import html
+
+import ipywidgets as widgets
+
+CLASS_COLORS = {0: "#f28e2b", 1: "#4e79a7"}  # orange = class 0, blue = class 1
+WRONG = "#d62728"
+INK = "#222222"
+
+
+def float_slider(description: str, value: float, css_class: str, lo=-2.0, hi=2.0, step=0.05):
+    slider = widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
+                                 readout_format=".2f", continuous_update=True,
+                                 layout=widgets.Layout(width="300px"))
+    slider.add_class(css_class)
+    return slider
+
+
+def bind(state, name: str, control, on_error=None) -> None:
+    """Keep ``state.name`` and ``control.value`` equal both ways.
+
+    Unlike ``widgets.link`` this widens a slider's range when the state is set
+    outside it (so a slider never clamps a value typed in Python), and a value
+    the state rejects leaves the state as it was and reports the message.
+    """
+    syncing = []
+
+    def to_control(change):
+        if syncing:
+            return
+        syncing.append(True)
+        try:
+            value = change["new"]
+            if hasattr(control, "min") and isinstance(value, (int, float)):
+                control.min, control.max = min(control.min, value), max(control.max, value)
+            control.value = value
+        finally:
+            syncing.pop()
+
+    def to_state(change):
+        if syncing:
+            return
+        syncing.append(True)
+        try:
+            setattr(state, name, change["new"])
+        except ValueError as err:
+            if on_error:
+                on_error(str(err))
+            control.value = getattr(state, name)
+        finally:
+            syncing.pop()
+
+    state.observe(to_control, names=name)
+    control.observe(to_state, names="value")
+
+
+def message_html(kind: str, text: str) -> str:
+    colors = {"ok": "#1b7f3b", "bad": WRONG, "info": INK, "error": WRONG}
+    icon = {"ok": "✓ ", "bad": "✗ ", "info": "", "error": "⚠ "}[kind]
+    return f'<div style="color:{colors[kind]};font-weight:600">{icon}{html.escape(text)}</div>'
+
+
+def number(value: float) -> str:
+    """A number as a learner would write it: 6 significant digits, no float noise, a real minus sign."""
+    if abs(value) < 5e-7:
+        value = 0.0
+    return f"{value:.6g}".replace("-", "−")
+
+
+def equation(w1: float, w2: float, b: float, inputs=("x1", "x2")) -> str:
+    """'0.5·x1 + 0.5·x2 − 0.7' with the signs written as a learner would."""
+    def term(value, first=False):
+        sign = "−" if value < 0 and abs(value) >= 5e-7 else ("" if first else "+")
+        text = number(abs(value))
+        return f"{sign}{text}" if first else f" {sign} {text}"
+    return f"{term(w1, True)}·{inputs[0]}{term(w2)}·{inputs[1]}{term(b)}"
+
+
+def table_html(header, rows, css_class: str, bad_rows=()) -> str:
+    head = "".join(f"<th style='padding:2px 8px'>{h}</th>" for h in header)
+    body = "".join(
+        f"<tr style='background:{'#fde2e2' if i in bad_rows else 'transparent'}'>"
+        + "".join(f"<td style='padding:2px 8px;text-align:right;font-family:monospace'>{c}</td>" for c in row)
+        + "</tr>"
+        for i, row in enumerate(rows)
+    )
+    return f"<table class='{css_class}' style='border-collapse:collapse'><tr>{head}</tr>{body}</table>"
+
+
+class DisplaysAsWidget:
+    """Display protocol for panels: the live widget, plus a PNG for static front ends.
+
+    Subclasses set ``self._root`` (the box) and implement ``to_png()``.
+    Front ends with a widget manager show the widget; an HTML export or a
+    viewer without widget state falls back to the PNG of the current state.
+    """
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self._root._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        bundle["image/png"] = base64.b64encode(self.to_png()).decode("ascii")
+        return bundle

@@ -1,0 +1,86 @@
+"""Dynamic marks: small JSON-able dicts in data coordinates of one axes.
+
+The browser draws them on a <canvas> (canvas.js); ``draw_with_matplotlib``
+draws the very same list for static images (HTML export, nbval, tests).
+Sizes are CSS pixels; colours are CSS / matplotlib colour strings.
+"""
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+
+_PX_TO_PT = 0.72  # figures are made at 100 dpi: one CSS pixel is 0.72 pt
+
+
+def _floats(values) -> list:
+    return [None if not np.isfinite(v) else round(float(v), 5) for v in np.ravel(values)]
+
+
+def line(xs, ys, *, color, width=2.0, dash=None, alpha=1.0, axes=0) -> dict:
+    return {"type": "line", "axes": axes, "xs": _floats(xs), "ys": _floats(ys), "color": color,
+            "width": width, "dash": list(dash or []), "alpha": alpha}
+
+
+def polygon(xs, ys, *, fill, alpha=1.0, axes=0) -> dict:
+    return {"type": "polygon", "axes": axes, "xs": _floats(xs), "ys": _floats(ys), "fill": fill, "alpha": alpha}
+
+
+def points(xs, ys, *, fill, edge=None, size=12.0, marker="o", edge_width=1.5, axes=0) -> dict:
+    return {"type": "points", "axes": axes, "xs": _floats(xs), "ys": _floats(ys), "fill": fill, "edge": edge,
+            "size": size, "marker": marker, "edge_width": edge_width}
+
+
+def text(x, y, s, *, color="#222222", size=12, ha="center", va="middle", weight="normal", axes=0) -> dict:
+    return {"type": "text", "axes": axes, "x": float(x), "y": float(y), "text": str(s), "color": color,
+            "size": size, "ha": ha, "va": va, "weight": weight}
+
+
+def raster(rgba, extent, *, smooth=True, alpha=1.0, axes=0) -> dict:
+    """An RGBA uint8 image (rows from top to bottom) stretched over extent (x0, x1, y0, y1)."""
+    rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+    h, w, _ = rgba.shape
+    return {"type": "raster", "axes": axes, "rgba": base64.b64encode(rgba.tobytes()).decode("ascii"),
+            "w": w, "h": h, "extent": [float(e) for e in extent], "smooth": smooth, "alpha": alpha}
+
+
+def _list(value, n):
+    return list(value) if isinstance(value, list) else [value] * n
+
+
+def _nan(values):
+    return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def draw_with_matplotlib(fig, marks) -> list:
+    """Add ``marks`` to ``fig`` as matplotlib artists; returns them so they can be removed."""
+    artists = []
+    for z, m in enumerate(marks, start=10):
+        ax = fig.axes[m.get("axes", 0)]
+        alpha = m.get("alpha", 1.0)
+        kind = m["type"]
+        if kind == "line":
+            artists += ax.plot(_nan(m["xs"]), _nan(m["ys"]), color=m["color"], lw=m["width"] * _PX_TO_PT,
+                               ls=(0, tuple(m["dash"])) if m["dash"] else "-", alpha=alpha, zorder=z)
+        elif kind == "polygon":
+            artists += ax.fill(m["xs"], m["ys"], color=m["fill"], alpha=alpha, lw=0, zorder=z)
+        elif kind == "points":
+            n = len(m["xs"])
+            for i, (x, y) in enumerate(zip(m["xs"], m["ys"])):
+                marker = {"o": "o", "s": "s", "x": "x"}[_list(m["marker"], n)[i]]
+                size = _list(m["size"], n)[i] * _PX_TO_PT
+                fill = _list(m["fill"], n)[i]
+                edge = _list(m["edge"], n)[i] if m["edge"] else "none"
+                artists += ax.plot([x], [y], marker=marker, ms=size, mfc=fill, mec=edge if marker != "x" else fill,
+                                   mew=m["edge_width"] * _PX_TO_PT, ls="none", zorder=z)
+        elif kind == "text":
+            artists.append(ax.text(m["x"], m["y"], m["text"], color=m["color"], fontsize=m["size"] * _PX_TO_PT,
+                                   ha=m["ha"], va={"middle": "center"}.get(m["va"], m["va"]),
+                                   weight=m["weight"], zorder=z, clip_on=True))
+        elif kind == "raster":
+            rgba = np.frombuffer(base64.b64decode(m["rgba"]), np.uint8).reshape(m["h"], m["w"], 4)
+            artists.append(ax.imshow(rgba, extent=m["extent"], origin="upper", aspect="auto", alpha=alpha,
+                                     interpolation="bilinear" if m["smooth"] else "nearest", zorder=z))
+        else:
+            raise ValueError(f"unknown mark type {kind!r}")
+    return artists
