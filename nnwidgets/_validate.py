@@ -43,6 +43,12 @@ def positive_int(name: str, value, maximum: int | None = None) -> int:
     return value
 
 
+def integer(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    return int(value)
+
+
 def choice(name: str, value, allowed: Iterable[str], *, casefold: bool = False) -> str:
     """Return ``value`` if it is one of ``allowed`` (optionally case-insensitively)."""
     allowed = tuple(allowed)

@@ -10,6 +10,7 @@ Update:   plain gradient descent, every parameter p <- p - lr * dL/dp, full batc
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,7 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._validate import finite_array, positive_float, positive_int
+from .._validate import finite_array, integer, positive_float, positive_int
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 #: Training runs in jitted chunks of this many epochs so a progress bar can advance.
@@ -100,7 +101,7 @@ def train_mlp(x, t, hidden_size=3, lr=0.1, epochs=20000, seed=0, init_params=Non
     """Train the seed's 2-layer sigmoid network by full-batch gradient descent.
 
     ``init_params`` (dict W1, b1, W2, b2) overrides the seeded initialisation.
-    ``progress`` shows a tqdm.auto bar, but only for runs that last over a second.
+    ``progress`` shows a tqdm.auto bar, but only for runs that will last over a second.
 
     >>> import numpy as np
     >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]); t = np.array([[0], [1], [1], [0]])
@@ -118,9 +119,7 @@ def train_mlp(x, t, hidden_size=3, lr=0.1, epochs=20000, seed=0, init_params=Non
     lr = positive_float("lr", lr)
     epochs = positive_int("epochs", epochs, maximum=10_000_000)
     if init_params is None:
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise ValueError(f"seed must be an integer, got {seed!r}")
-        init_params = init_mlp_params(seed, x.shape[1], hidden_size, t.shape[1])
+        init_params = init_mlp_params(integer("seed", seed), x.shape[1], hidden_size, t.shape[1])
     init_params = _checked_params(init_params, x.shape[1], hidden_size, t.shape[1])
 
     losses, history = _run(init_params, x, t, np.float32(lr), epochs, progress)
@@ -134,18 +133,30 @@ def train_mlp(x, t, hidden_size=3, lr=0.1, epochs=20000, seed=0, init_params=Non
 
 
 def _run(params, x, t, lr, epochs, progress):
+    """Train in equal jitted chunks; a tqdm.auto bar appears only when the run will last over a second.
+
+    The estimate uses the second chunk's time (the first one includes compilation),
+    so short runs such as the seed's XOR never print a bar.
+    """
     from tqdm.auto import tqdm
 
-    losses, history = [], []
-    with tqdm(total=epochs, desc="training", unit="epoch", delay=1.0, disable=not progress, leave=False) as bar:
-        done = 0
+    losses, history, bar, done, chunks = [], [], None, 0, 0
+    try:
         while done < epochs:
             length = min(CHUNK_EPOCHS, epochs - done)
+            started = time.perf_counter()
             params, (chunk_losses, chunk_history) = _train_chunk(params, x, t, lr, length=length)
+            jax.block_until_ready(params)
+            seconds, done, chunks = time.perf_counter() - started, done + length, chunks + 1
             losses.append(chunk_losses)
             history.append(chunk_history)
-            done += length
-            bar.update(length)
+            if progress and bar is None and chunks >= 2 and seconds * (epochs - done) / length > 1.0:
+                bar = tqdm(total=epochs, initial=done, desc="training", unit="epoch", leave=False)
+            elif bar is not None:
+                bar.update(length)
+    finally:
+        if bar is not None:
+            bar.close()
     before = np.concatenate([np.asarray(c) for c in losses])
     last = np.float32(_jit_loss(params, x, t))
     history = {name: np.concatenate([np.asarray(h[name]) for h in history]) for name in PARAM_NAMES}

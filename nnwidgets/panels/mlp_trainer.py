@@ -1,51 +1,31 @@
 """The "Train an MLP" tab: the seed's 2-3-1 sigmoid network learning a gate, scrubbable over training."""
 from __future__ import annotations
 
+from functools import partial
+
 import ipywidgets as widgets
 import numpy as np
-from traitlets import Float, HasTraits, Instance, Int, Unicode, observe, validate
+from traitlets import HasTraits, Instance, Unicode, observe
 
-from .._validate import choice, positive_float, positive_int
+from .._validate import integer, positive_float, positive_int
 from ..core.mlp import MLPResult, hidden_planes, train_mlp
 from ..core.perceptron import GATE_INPUTS, GATES, gate_targets
 from ..render import LayeredFigure, marks, new_figure
 from ._controls import INK, WRONG, bind, float_slider, message_html, number, table_html
 from ._square import SQUARE, point_marks, probability_rgba, square_figure
+from ._traits import Checked, one_of
 
 
 class MLPTrainer(HasTraits):
     """Settings of one training run and its result (``train()`` fills ``result``)."""
 
-    gate = Unicode("XOR")
-    hidden_size = Int(3)
-    lr = Float(0.1)
-    epochs = Int(20000)
-    seed = Int(0)
+    gate = Checked("XOR", one_of(GATES, casefold=True))
+    hidden_size = Checked(3, partial(positive_int, maximum=64))
+    lr = Checked(0.1, positive_float)
+    epochs = Checked(20000, partial(positive_int, maximum=1_000_000))
+    seed = Checked(0, integer)
     result = Instance(MLPResult, allow_none=True)
     error = Unicode("")
-
-    @validate("gate")
-    def _valid_gate(self, proposal):
-        return self._checked(lambda v: choice("gate", v, GATES, casefold=True), proposal)
-
-    @validate("hidden_size")
-    def _valid_hidden(self, proposal):
-        return self._checked(lambda v: positive_int("hidden_size", v, maximum=64), proposal)
-
-    @validate("lr")
-    def _valid_lr(self, proposal):
-        return self._checked(lambda v: positive_float("lr", v), proposal)
-
-    @validate("epochs")
-    def _valid_epochs(self, proposal):
-        return self._checked(lambda v: positive_int("epochs", v, maximum=1_000_000), proposal)
-
-    def _checked(self, check, proposal):
-        try:
-            return check(proposal["value"])
-        except ValueError as err:
-            self.error = str(err)
-            raise
 
     @observe("gate", "hidden_size", "lr", "epochs", "seed")
     def _accepted(self, change):

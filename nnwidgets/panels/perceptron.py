@@ -6,10 +6,12 @@ square, the live table) and the other tabs, built when first opened.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import ipywidgets as widgets
 import numpy as np
 import traitlets
-from traitlets import Float, HasTraits, Int, Unicode, observe, validate
+from traitlets import HasTraits, Unicode, observe, validate
 
 from .._validate import choice, finite_float, positive_float, positive_int
 from ..core.perceptron import (
@@ -19,6 +21,7 @@ from ..core.perceptron import (
 from ..render import LayeredFigure
 from ._controls import DisplaysAsWidget, bind, equation, float_slider, message_html, number, table_html
 from ._square import SQUARE, gate_marks, square_figure
+from ._traits import Checked, one_of
 
 TABS = {"neuron": "Neuron", "learn": "Learn", "stack": "Two layers (XOR)", "mlp": "Train an MLP"}
 
@@ -54,14 +57,14 @@ def why_no_line(gate: str, threshold: str = ">") -> str:
 class PerceptronState(HasTraits):
     """One perceptron y = f(w1 x1 + w2 x2 + b) and the gate it should compute."""
 
-    gate = Unicode("AND")
-    w1 = Float(0.5)
-    w2 = Float(0.5)
-    b = Float(-0.7)
-    activation = Unicode("step")
-    threshold = Unicode(">")
-    lr = Float(0.1)  # for the perceptron learning rule (Learn tab)
-    epochs = Int(20)
+    gate = Checked("AND", one_of(GATES, casefold=True))
+    w1 = Checked(0.5, finite_float)
+    w2 = Checked(0.5, finite_float)
+    b = Checked(-0.7, finite_float)
+    activation = Checked("step", one_of(ACTIVATIONS))
+    threshold = Checked(">", one_of(THRESHOLDS))
+    lr = Checked(0.1, positive_float)  # for the perceptron learning rule (Learn tab)
+    epochs = Checked(20, partial(positive_int, maximum=200))
     error = Unicode("")  # the message of the last rejected input, '' when the last input was fine
 
     def __init__(self, gate="AND", w1=None, w2=None, b=None, activation="step", threshold=">", **kwargs):
@@ -70,47 +73,6 @@ class PerceptronState(HasTraits):
         preset = GATE_PRESETS.get(self.gate, GATE_PRESETS["OR"])
         self.w1, self.w2, self.b = (preset[i] if v is None else v for i, v in enumerate((w1, w2, b)))
         self.activation, self.threshold = activation, threshold
-
-    def _reject(self, err: ValueError):
-        self.error = str(err)
-        raise err
-
-    @validate("gate")
-    def _valid_gate(self, proposal):
-        try:
-            return choice("gate", proposal["value"], GATES, casefold=True)
-        except ValueError as err:
-            self._reject(err)
-
-    @validate("w1", "w2", "b", "lr")
-    def _valid_number(self, proposal):
-        name = proposal["trait"].name
-        try:
-            check = positive_float if name == "lr" else finite_float
-            return check(name, proposal["value"])
-        except ValueError as err:
-            self._reject(err)
-
-    @validate("epochs")
-    def _valid_epochs(self, proposal):
-        try:
-            return positive_int("epochs", proposal["value"], maximum=200)
-        except ValueError as err:
-            self._reject(err)
-
-    @validate("activation")
-    def _valid_activation(self, proposal):
-        try:
-            return choice("activation", proposal["value"], ACTIVATIONS)
-        except ValueError as err:
-            self._reject(err)
-
-    @validate("threshold")
-    def _valid_threshold(self, proposal):
-        try:
-            return choice("threshold", proposal["value"], THRESHOLDS)
-        except ValueError as err:
-            self._reject(err)
 
     @observe("gate", "w1", "w2", "b", "activation", "threshold", "lr", "epochs")
     def _accepted(self, change):
@@ -127,7 +89,7 @@ class PerceptronState(HasTraits):
         return np.asarray(z), np.asarray(y), np.asarray(label)
 
     def truth_table(self) -> list[dict]:
-        """One dict per input row: x1, x2, z, y, target, correct."""
+        """One dict per input row: x1, x2, z, y, target, correct (z and a sigmoid y to 6 significant digits)."""
         z, y, label = self.evaluate()
         targets = gate_targets(self.gate)
         return [
@@ -291,5 +253,8 @@ class NeuronView:
 
 
 def _shortest(value) -> float:
-    """A float32 result as the shortest decimal that names it (0.3, not 0.30000001192092896)."""
-    return float(str(np.float32(value)))
+    """A float32 result to 6 significant digits, as shown in the table (float32 carries about 7).
+
+    0.5 - 0.7 is -0.19999999 in float32; the learner's -0.2 is the honest answer.
+    """
+    return float(f"{float(value):.6g}")

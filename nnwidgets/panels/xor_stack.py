@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from traitlets import Float, HasTraits, Unicode, observe, validate
+from traitlets import HasTraits, Unicode, observe
 
 from .._validate import choice, finite_float
 from ..core.perceptron import GATE_INPUTS, GATES, THRESHOLDS, gate_name, gate_targets, stacked_forward
 from ..render import LayeredFigure, marks, new_figure
 from ._controls import INK, bind, float_slider, message_html, number, table_html
 from ._square import line_marks, point_marks, square_figure
+from ._traits import Checked, one_of
 
 NEURONS = ("h1", "h2", "y")
 WEIGHTS = tuple(f"{n}_{p}" for n in NEURONS for p in ("w1", "w2", "b"))
@@ -25,30 +26,14 @@ STACK_PRESETS = {
 class TwoLayerState(HasTraits):
     """Hidden neurons h1, h2 and output neuron y, each y = step(w1 a + w2 b + bias)."""
 
-    gate = Unicode("XOR")
-    threshold = Unicode(">")
+    gate = Checked("XOR", one_of(GATES, casefold=True))
+    threshold = Checked(">", one_of(THRESHOLDS))
     error = Unicode("")
-    locals().update({name: Float(0.0) for name in WEIGHTS})
+    locals().update({name: Checked(0.0, finite_float) for name in WEIGHTS})
 
     def __init__(self, preset="NAND + OR → AND (seed 000)", **kwargs):
         super().__init__(**kwargs)
         self.load_preset(preset)
-
-    @validate(*WEIGHTS)
-    def _valid_weight(self, proposal):
-        try:
-            return finite_float(proposal["trait"].name, proposal["value"])
-        except ValueError as err:
-            self.error = str(err)
-            raise
-
-    @validate("gate")
-    def _valid_gate(self, proposal):
-        return choice("gate", proposal["value"], GATES, casefold=True)
-
-    @validate("threshold")
-    def _valid_threshold(self, proposal):
-        return choice("threshold", proposal["value"], THRESHOLDS)
 
     @observe(*WEIGHTS, "gate", "threshold")
     def _accepted(self, change):

@@ -1,0 +1,56 @@
+"""Shared fixtures: a JAX compile counter and a headless Chromium switch."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+
+import jax
+import pytest
+
+
+class CompileCounter(logging.Handler):
+    """Counts XLA compilations from JAX's own log (jax_log_compiles), one record per compiled program."""
+
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.programs: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if message.startswith("Compiling "):
+            self.programs.append(message.split(" with ")[0])
+
+    @property
+    def count(self) -> int:
+        return len(self.programs)
+
+
+@pytest.fixture
+def count_compiles():
+    """Yields a counter; ``counter.count`` is the number of programs JAX compiled since."""
+    counter = CompileCounter()
+    logger = logging.getLogger("jax")
+    previous = jax.config.jax_log_compiles
+    jax.config.update("jax_log_compiles", True)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        jax.config.update("jax_log_compiles", previous)
+
+
+CHROMIUM = os.environ.get("NNW_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """The Debian Chromium binary; skips (or fails, with NNW_REQUIRE_BROWSER=1 as in CI) when missing."""
+    if os.path.exists(CHROMIUM) or shutil.which(CHROMIUM):
+        return CHROMIUM
+    reason = f"no Chromium at {CHROMIUM} (apt-get install -y chromium, or set NNW_CHROMIUM)"
+    if os.environ.get("NNW_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests are required here (NNW_REQUIRE_BROWSER=1) but {reason}")
+    print(f"skipping browser tests: {reason}")
+    pytest.skip(reason)

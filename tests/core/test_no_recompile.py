@@ -1,0 +1,61 @@
+"""Moving a slider or retraining with another learning rate must not compile anything."""
+import numpy as np
+
+import nnwidgets as nw
+from nnwidgets.core.perceptron import GATE_INPUTS, gate_targets
+
+X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+T = np.array([[0], [1], [1], [0]], dtype=np.float32)
+
+
+def test_compile_counter_sees_a_compile(count_compiles):
+    import jax
+
+    jax.jit(lambda a: a * 3 + 1)(np.float32([1, 2, 7]))  # a fresh function must be counted
+    assert count_compiles.count >= 1
+
+
+def test_no_compiles_across_100_weight_changes(count_compiles):
+    p = nw.PerceptronExplorer(gate="AND")
+    p.w1 = 0.1  # warm up: the first evaluation may compile
+    p.activation = "sigmoid"
+    p.w1 = 0.2
+    p.activation = "step"
+    before = count_compiles.count
+    rng = np.random.default_rng(0)
+    for i, value in enumerate(rng.uniform(-2, 2, size=100)):
+        setattr(p, ("w1", "w2", "b")[i % 3], float(value))
+    p.activation = "sigmoid"
+    for value in np.linspace(-1, 1, 20):
+        p.b = float(value)
+    assert count_compiles.count == before, count_compiles.programs[before:]
+
+
+def test_no_compiles_when_retraining_with_another_lr(count_compiles):
+    nw.train_mlp(X, T, lr=0.1, epochs=3000, seed=0)
+    before = count_compiles.count
+    for lr in (0.05, 0.2, 0.5):
+        nw.train_mlp(X, T, lr=lr, epochs=3000, seed=1)
+    assert count_compiles.count == before, count_compiles.programs[before:]
+
+
+def test_no_compiles_when_relearning_with_another_lr(count_compiles):
+    nw.learn_perceptron(GATE_INPUTS, gate_targets("AND"), [0, 0], 0, lr=0.1, epochs=20)
+    before = count_compiles.count
+    for lr in (0.05, 0.3, 0.7):
+        nw.learn_perceptron(GATE_INPUTS, gate_targets("OR"), [0.2, -0.1], 0.3, lr=lr, epochs=20)
+    assert count_compiles.count == before, count_compiles.programs[before:]
+
+
+def test_no_compiles_when_scrubbing_the_learn_and_mlp_tabs(count_compiles):
+    p = nw.PerceptronExplorer(gate="XOR")
+    learn, mlp = p.view("learn"), p.view("mlp")
+    learn.epoch.value, mlp.step.value = 1, 1
+    p.lr = 0.3
+    before = count_compiles.count
+    for k in range(0, 20):
+        learn.epoch.value = k
+        mlp.step.value = k * 10
+    p.lr = 0.5
+    p.w2 = -0.3
+    assert count_compiles.count == before, count_compiles.programs[before:]
