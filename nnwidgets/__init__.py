@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 
 _PUBLIC = {
     "PerceptronExplorer": "nnwidgets.panels.perceptron",
+    "why_no_line": "nnwidgets.panels.perceptron",
     "perceptron": "nnwidgets.core.perceptron",
     "learn_perceptron": "nnwidgets.core.perceptron",
     "train_mlp": "nnwidgets.core.mlp",

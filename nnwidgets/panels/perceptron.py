@@ -175,7 +175,12 @@ class PerceptronExplorer(PerceptronState, DisplaysAsWidget):
             self._tabs.children = children
         return self._views[name]
 
+    def control(self, name: str):
+        """The Neuron tab's widget for a trait ("gate", "activation", "threshold", "w1", "w2", "b")."""
+        return self._views["neuron"].controls[choice("name", name, self._views["neuron"].controls)]
+
     def to_png(self) -> bytes:
+        """The current tab as matplotlib draws it (what static front ends show)."""
         return self._views[self.tab].figure.to_png()
 
 
@@ -189,28 +194,23 @@ class NeuronView:
         self.table = widgets.HTML()
         self.table.add_class("nnw-truth-table")
         self.status.add_class("nnw-status")
-        controls = [
-            self._bound("gate", widgets.Dropdown(options=GATES, description="gate")),
-            self._bound("activation", widgets.ToggleButtons(options=ACTIVATIONS, description="activation")),
-            self._bound("threshold", widgets.ToggleButtons(options=[(">  (z > 0)", ">"), (">= (z ≥ 0)", ">=")],
-                                                           description="y = 1 if")),
-            self._bound("w1", float_slider("w1", state.w1, "nnw-w1")),
-            self._bound("w2", float_slider("w2", state.w2, "nnw-w2")),
-            self._bound("b", float_slider("b", state.b, "nnw-b")),
-            self._preset_buttons(),
-            self.table,
-            self.status,
-        ]
-        for control in controls[1:3]:
-            control.style.button_width = "90px"
-        self.widget = widgets.HBox([self.figure.canvas, widgets.VBox(controls)])
+        self.controls = {
+            "gate": widgets.Dropdown(options=GATES, value=state.gate, description="gate"),
+            "activation": widgets.ToggleButtons(options=ACTIVATIONS, value=state.activation, description="activation"),
+            "threshold": widgets.ToggleButtons(options=[(">  (z > 0)", ">"), (">= (z ≥ 0)", ">=")],
+                                               value=state.threshold, description="y = 1 if"),
+            "w1": float_slider("w1", state.w1, "nnw-w1"),
+            "w2": float_slider("w2", state.w2, "nnw-w2"),
+            "b": float_slider("b", state.b, "nnw-b"),
+        }
+        for name, control in self.controls.items():
+            bind(state, name, control)
+        self.controls["activation"].style.button_width = self.controls["threshold"].style.button_width = "90px"
+        column = list(self.controls.values()) + [self._preset_buttons(), self.table, self.status]
+        self.widget = widgets.HBox([self.figure.canvas, widgets.VBox(column)])
         state.observe(self.redraw, names=["gate", "w1", "w2", "b", "activation", "threshold"])
         state.observe(self._show_error, names="error")
         self.redraw()
-
-    def _bound(self, name, control):
-        bind(self.state, name, control)
-        return control
 
     def _preset_buttons(self):
         buttons = []

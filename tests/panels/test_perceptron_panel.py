@@ -39,7 +39,8 @@ def test_xor_has_no_preset_and_says_why():
 def test_sliders_follow_traits_and_traits_follow_sliders():
     p = nw.PerceptronExplorer(gate="AND")
     view = neuron(p)
-    slider = next(c for c in view.widget.children[1].children if getattr(c, "description", "") == "w1")
+    slider = p.control("w1")
+    assert slider is view.controls["w1"]
     p.w1 = 0.25
     assert slider.value == 0.25
     slider.value = -0.35

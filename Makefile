@@ -1,0 +1,39 @@
+# nnwidgets: `make lab` to teach and learn, `make test` to check everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: lab test bench lessons clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[lab]"
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test,lab]"
+	touch $@
+
+## lab: create .venv, install nnwidgets, open the lessons in JupyterLab
+lab: $(VENV)/.installed-lab
+	$(BIN)/jupyter lab --notebook-dir=lessons
+
+## test: unit and panel tests, nbval (strict) on every lesson, real-browser tests, the Binder check
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		--nbval-cell-timeout=300 -p no:cacheprovider -rs $(PYTEST_ARGS)
+
+## bench: browser latency, kernel update time, cold start and compute comparisons -> benchmarks/results.json
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+## lessons: re-execute the lesson notebooks in place (commit the result)
+lessons: $(VENV)/.installed-test
+	$(BIN)/python tools/execute_lessons.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache
