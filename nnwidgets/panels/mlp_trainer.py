@@ -76,7 +76,8 @@ class MLPView:
         self.planes, self.boundaries = (np.asarray(a) for a in hidden_planes(result.snapshots, GATE_INPUTS))
         self._draw_static_axes(result)
         self.step.max = self.play.max = len(result.snapshot_epochs) - 1
-        self.step.value = self.step.max
+        # jslink makes the browser copy Play's value into the slider, so both must move
+        self.play.value = self.step.value = self.step.max
         self.redraw()
 
     def _draw_static_axes(self, result: MLPResult):

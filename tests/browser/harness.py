@@ -1,0 +1,106 @@
+"""Voila on 127.0.0.1 + Debian Chromium driven by Python Playwright (used by tests and benchmarks)."""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+# In-page probe: time from a key press to the next redraw of a panel canvas, and a checksum of its pixels.
+PROBE_JS = """
+(selector) => {
+  const canvas = document.querySelector(selector);
+  const probe = window.__nnw = {t0: 0, t1: 0, frame: canvas.dataset.frame};
+  probe.checksum = () => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 7) sum = (sum * 31 + data[i]) % 1000000007;
+    return sum;
+  };
+  document.addEventListener('keydown', () => { if (!probe.t0) probe.t0 = performance.now(); }, true);
+  new MutationObserver(() => {
+    if (probe.t0 && !probe.t1) { probe.sum = probe.checksum(); probe.t1 = performance.now(); }
+  }).observe(canvas, {attributes: true, attributeFilter: ['data-frame']});
+}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def voila(notebook: Path, timeout: float = 90):
+    """Serve ``notebook`` with Voila on 127.0.0.1; yields the page URL."""
+    port = free_port()
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"voila-{port}.log", "w+")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "voila", str(notebook.name), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+         "--show_tracebacks=True", "--ServerApp.disable_check_xsrf=True"],
+        cwd=notebook.parent, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:  # a TCP connection is enough: a GET of the page would start a kernel
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"voila did not start on {url}:\n{log.read()[-3000:]}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@contextlib.contextmanager
+def chromium_page(executable: str, width: int = 1300, height: int = 1000):
+    """A headless Chromium page; ``page.nnw_console`` collects console errors and page errors."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        errors: list[str] = []
+        page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+        page.nnw_console = errors
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def open_panel(page, url: str, slider_class: str = "nnw-w1", timeout_ms: int = 120_000):
+    """Load the Voila page and wait until the panel's canvas has drawn its background and marks."""
+    page.goto(url, timeout=timeout_ms)
+    page.wait_for_selector(f".{slider_class} .noUi-handle", timeout=timeout_ms)
+    page.wait_for_function("() => { const c = document.querySelector('canvas.nnwidgets-canvas');"
+                           " return c && Number(c.dataset.frame) >= 1; }", timeout=timeout_ms)
+
+
+def press_and_time(page, slider_class: str, key: str, timeout_ms: int = 10_000) -> dict:
+    """Press ``key`` on a focused slider handle; returns latency (ms) to the canvas redraw and checksums."""
+    page.evaluate(PROBE_JS, "canvas.nnwidgets-canvas")
+    before = page.evaluate("() => window.__nnw.checksum()")
+    page.focus(f".{slider_class} .noUi-handle")
+    page.keyboard.press(key)
+    page.wait_for_function("() => window.__nnw.t1 > 0", timeout=timeout_ms)
+    probe = page.evaluate("() => ({t0: window.__nnw.t0, t1: window.__nnw.t1, sum: window.__nnw.sum})")
+    return {"latency_ms": probe["t1"] - probe["t0"], "before": before, "after": probe["sum"]}

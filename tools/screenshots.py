@@ -1,0 +1,46 @@
+"""Screenshots of each panel as a browser shows it (Voila + Chromium), for the README.
+
+    python tools/screenshots.py      # writes docs/img/*.png
+"""
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from harness import chromium_page, open_panel, voila  # noqa: E402
+
+SHOTS = {  # file name -> code of the one notebook cell
+    "perceptron_neuron.png": 'nw.PerceptronExplorer(gate="AND", w1=0.6, w2=0.4, b=-0.7)',
+    "perceptron_stack.png": 'nw.PerceptronExplorer(gate="XOR", tab="stack")',
+    "perceptron_mlp.png": 'nw.PerceptronExplorer(gate="XOR", tab="mlp")',
+}
+
+
+def notebook(code: str) -> str:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"import nnwidgets as nw\n{code}")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nbformat.writes(nb)
+
+
+def main(chromium="/usr/bin/chromium"):
+    out = ROOT / "docs" / "img"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, code in SHOTS.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "shot.ipynb"
+            path.write_text(notebook(code))
+            with voila(path) as url, chromium_page(chromium, width=1000, height=900) as page:
+                page.goto(url, timeout=120_000)
+                page.wait_for_function("() => { const c = document.querySelector('canvas.nnwidgets-canvas');"
+                                       " return c && Number(c.dataset.frame) >= 1; }", timeout=120_000)
+                page.wait_for_timeout(500)
+                page.locator(".jp-OutputArea-output").first.screenshot(path=str(out / name))
+                print(f"wrote {out / name}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
