@@ -1,0 +1,229 @@
+"""make bench: latency and compute benchmarks, printed as a markdown table and written to benchmarks/results.json.
+
+For each panel: (a) browser latency from a key press on a slider to changed canvas pixels
+(Voila + Debian Chromium, >= 20 presses, median and p95), (b) in-kernel update time (a real
+kernel, widget messages included), (c) cold start (fresh kernel to the first panel drawn).
+Compute comparisons run in the same process, so their ratios are comparable.
+Timings are medians; nothing here is asserted.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from harness import chromium_page, open_panel, press_and_time, voila  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+PRESSES = 30
+# A person stepping with the arrow keys: the next press comes 150 ms after the canvas redrew. Presses
+# sent the instant the canvas redraws are measured too ("back-to-back"): ipywidgets' front end then
+# holds the new value until the kernel reports idle for the previous message, which adds ~40 ms.
+PACE_MS = 150
+
+# panel name -> (notebook code creating it, css class of the slider to press, code to change it in the kernel)
+PANELS = {
+    "PerceptronExplorer": ('nw.PerceptronExplorer(gate="AND")', "nnw-w1", "panel.w1 = float(v)"),
+}
+
+KERNEL_TIMING = """
+import time, json, statistics
+import numpy as np
+values = np.round(np.linspace(-1.5, 1.5, 201), 2)
+times = []
+for v in values:
+    t0 = time.perf_counter(); {update}; times.append(time.perf_counter() - t0)
+print(json.dumps({{"kernel_p50_ms": 1e3 * statistics.median(times), "kernel_p95_ms": 1e3 * float(np.percentile(times, 95))}}))
+"""
+
+
+def percentile(values, q):
+    return float(np.percentile(values, q))
+
+
+def notebook(*cells) -> str:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nbformat.writes(nb)
+
+
+def browser_latency(code, slider):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.ipynb"
+        path.write_text(notebook(f"import nnwidgets as nw\npanel = {code}\npanel"))
+        with voila(path) as url, chromium_page(CHROMIUM) as page:
+            started = time.perf_counter()
+            open_panel(page, url, slider)
+            first_draw = time.perf_counter() - started
+            for key in ("ArrowRight", "ArrowLeft"):  # warm-up, not counted
+                press_and_time(page, slider, key)
+            paced = presses(page, slider, PACE_MS)
+            back_to_back = presses(page, slider, 0)
+    return {"browser_p50_ms": statistics.median(paced), "browser_p95_ms": percentile(paced, 95),
+            "browser_presses": len(paced), "browser_pace_ms": PACE_MS,
+            "browser_back_to_back_p50_ms": statistics.median(back_to_back),
+            "browser_back_to_back_p95_ms": percentile(back_to_back, 95), "browser_first_draw_s": first_draw}
+
+
+def presses(page, slider, pause_ms):
+    latencies = []
+    for i in range(PRESSES):
+        page.wait_for_timeout(pause_ms)
+        result = press_and_time(page, slider, "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft")
+        if result["after"] == result["before"]:
+            raise RuntimeError("a key press did not change the pixels")
+        latencies.append(result["latency_ms"])
+    return latencies
+
+
+def kernel_timings(code, update):
+    """In a fresh real kernel: cold start (kernel ready -> first panel displayed) and update times."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.reads(notebook(
+        "import time\nt0 = time.perf_counter()",
+        f"import nnwidgets as nw\npanel = {code}\ndisplay(panel)\nprint('cold', time.perf_counter() - t0)",
+        KERNEL_TIMING.format(update=update),
+    ), as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3").execute()
+    cold = next(float(o["text"].split()[-1]) for o in nb.cells[1].outputs if o.get("name") == "stdout")
+    timing = json.loads(nb.cells[2].outputs[0]["text"])
+    return {**timing, "cold_start_s": cold}
+
+
+def median_time(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def xor_numpy_seed(params, x, t, lr=0.1, epochs=20000):
+    """The seed's NumPy TwoLayerNet loop (Affine/Sigmoid/MSE layers, loss appended every epoch)."""
+    W1, b1, W2, b2 = (np.array(params[k], dtype=np.float64) for k in ("W1", "b1", "W2", "b2"))
+    sigmoid = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
+    losses = []
+    for _ in range(epochs):
+        h = sigmoid(x @ W1 + b1)
+        y = sigmoid(h @ W2 + b2)
+        da2 = (y - t) / x.shape[0] * (1 - y) * y
+        dh = da2 @ W2.T
+        da1 = dh * (1 - h) * h
+        W2, b2 = W2 - lr * (h.T @ da2), b2 - lr * da2.sum(0)
+        W1, b1 = W1 - lr * (x.T @ da1), b1 - lr * da1.sum(0)
+        y = sigmoid(sigmoid(x @ W1 + b1) @ W2 + b2)
+        losses.append(0.5 * np.square(t - y).sum())
+    return losses
+
+
+def xor_torch_seed(epochs=20000):
+    """The seed's PyTorch loop (seed 001, 실습 5), verbatim in structure."""
+    import torch
+    import torch.nn as nn
+    import torch.optim as optim
+
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1), nn.Sigmoid())
+    for m in net:
+        if isinstance(m, nn.Linear):
+            m.weight.data.uniform_(0.0, 1.0)
+            m.bias.data.fill_(0)
+    optimizer = optim.SGD(net.parameters(), lr=0.1)
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.Tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), torch.Tensor([[0], [1], [1], [0]])),
+        batch_size=4)
+    mse, losses = nn.MSELoss(), []
+    for _ in range(epochs):
+        for X, t in loader:
+            loss = mse(net(X), t)
+            losses.append(loss)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return losses
+
+
+def compute_comparisons():
+    import jax
+
+    import nnwidgets as nw
+    from nnwidgets.core.perceptron import GATE_INPUTS, perceptron_forward
+
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+    t = np.array([[0], [1], [1], [0]], dtype=np.float32)
+    started = time.perf_counter()
+    first = nw.train_mlp(x, t, epochs=20000, seed=0, progress=False)
+    first_call = time.perf_counter() - started
+    jitted = median_time(lambda: nw.train_mlp(x, t, epochs=20000, seed=0, progress=False), 7)
+    numpy_loop = median_time(lambda: xor_numpy_seed(first.init_params, x.astype(float), t.astype(float)), 3)
+    w, b = np.float32([0.5, 0.5]), np.float32(-0.7)
+    perceptron_forward(GATE_INPUTS, w, b)
+    dispatch = median_time(lambda: jax.block_until_ready(perceptron_forward(GATE_INPUTS, w, b)), 2000)
+    out = {"device": str(jax.devices()[0]), "xor_train_jax_first_call_s": first_call,
+           "xor_train_jax_s": jitted, "xor_train_numpy_seed_s": numpy_loop,
+           "numpy_over_jax": numpy_loop / jitted, "perceptron_forward_us": dispatch * 1e6}
+    try:
+        import torch
+
+        out["torch_version"] = torch.__version__
+        out["xor_train_torch_seed_s"] = median_time(xor_torch_seed, 1)
+        out["torch_over_jax"] = out["xor_train_torch_seed_s"] / jitted
+    except ImportError:
+        out["torch_version"] = None
+    return out
+
+
+def main():
+    results = {"panels": {}, "compute": {}, "cold_start_s": None}
+    for name, (code, slider, update) in PANELS.items():
+        row = kernel_timings(code, update)
+        if Path(CHROMIUM).exists():
+            row.update(browser_latency(code, slider))
+        else:
+            print(f"no Chromium at {CHROMIUM}: browser latency not measured")
+        results["panels"][name] = row
+    results["cold_start_s"] = max(r["cold_start_s"] for r in results["panels"].values())
+    results["compute"] = compute_comparisons()
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(report(results))
+
+
+def report(results) -> str:
+    lines = [f"| panel | browser p50 ms | browser p95 ms | back-to-back p50 / p95 ms | kernel p50 ms | kernel p95 ms"
+             f" | cold start s | page to first draw s |", "|---|---|---|---|---|---|---|---|"]
+    nan = float("nan")
+    for name, r in results["panels"].items():
+        lines.append(f"| {name} | {r.get('browser_p50_ms', nan):.1f} | {r.get('browser_p95_ms', nan):.1f}"
+                     f" | {r.get('browser_back_to_back_p50_ms', nan):.1f} / {r.get('browser_back_to_back_p95_ms', nan):.1f}"
+                     f" | {r['kernel_p50_ms']:.2f} | {r['kernel_p95_ms']:.2f} | {r['cold_start_s']:.2f}"
+                     f" | {r.get('browser_first_draw_s', nan):.1f} |")
+    lines.append(f"\nbrowser: {PRESSES} presses on the slider each, {PACE_MS} ms apart (back-to-back: no pause)")
+    c = results["compute"]
+    lines += ["", f"Compute on {c['device']} (medians, same process):", "",
+              "| XOR 2-3-1 net, 20000 epochs | seconds | vs jitted JAX |", "|---|---|---|",
+              f"| JAX jit grad + lax.scan (warm) | {c['xor_train_jax_s']:.4f} | 1.0x |",
+              f"| JAX first call (incl. compile) | {c['xor_train_jax_first_call_s']:.3f} | "
+              f"{c['xor_train_jax_first_call_s'] / c['xor_train_jax_s']:.1f}x |",
+              f"| seed NumPy loop | {c['xor_train_numpy_seed_s']:.3f} | {c['numpy_over_jax']:.0f}x |"]
+    if c.get("torch_version"):
+        lines.append(f"| seed PyTorch loop (torch {c['torch_version']}) | {c['xor_train_torch_seed_s']:.3f} | "
+                     f"{c['torch_over_jax']:.0f}x |")
+    lines.append(f"\nperceptron_forward dispatch: {c['perceptron_forward_us']:.1f} us per call")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
