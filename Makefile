@@ -20,7 +20,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## lab: create .venv, install nnwidgets, open the lessons in JupyterLab
 lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab --notebook-dir=lessons
+	$(BIN)/jupyter lab --ServerApp.root_dir=lessons $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## test: unit and panel tests, nbval (strict) on every lesson, real-browser tests, the Binder check
 test: $(VENV)/.installed-test

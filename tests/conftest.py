@@ -54,3 +54,7 @@ def chromium_path():
         pytest.fail(f"browser tests are required here (NNW_REQUIRE_BROWSER=1) but {reason}")
     print(f"skipping browser tests: {reason}")
     pytest.skip(reason)
+
+
+# Notebooks under tests/ are Voila fixtures for the browser tests, not lessons: nbval skips them.
+collect_ignore_glob = ["browser/*.ipynb"]

@@ -112,3 +112,17 @@ def test_bad_input_names_the_parameter(kwargs, message):
     with pytest.raises(ValueError) as err:
         train_mlp(**args)
     assert message in str(err.value)
+
+
+def test_no_progress_bar_for_the_seeds_short_run(capfd):
+    train_mlp(X, T, epochs=20000, seed=0)
+    assert "training" not in capfd.readouterr().err
+
+
+@pytest.mark.slow
+def test_progress_bar_for_a_run_over_a_second(capfd):
+    # ~5 s on the 2-core dev machine; the bar appears once the projected time passes one second
+    result = train_mlp(X, T, hidden_size=256, epochs=1_000_000, seed=0)
+    err = capfd.readouterr().err
+    assert "training" in err and "epoch" in err
+    assert result.losses.shape == (1_000_000,)
