@@ -40,24 +40,40 @@ def free_port() -> int:
 @contextlib.contextmanager
 def voila(notebook: Path, timeout: float = 90):
     """Serve ``notebook`` with Voila on 127.0.0.1; yields the page URL."""
+    with _server(["voila", notebook.name, "--no-browser", "--Voila.ip=127.0.0.1", "--show_tracebacks=True"],
+                 notebook.parent, timeout) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def jupyterlab(root: Path, timeout: float = 90):
+    """Run JupyterLab on 127.0.0.1 without a token, rooted at ``root``; yields the server URL."""
+    args = ["jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
+            f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+            "jupyterlab.NeverCheckForUpdate"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    with _server(args, root, timeout) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _server(args: list[str], cwd: Path, timeout: float):
     port = free_port()
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"voila-{port}.log", "w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "voila", str(notebook.name), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-         "--show_tracebacks=True", "--ServerApp.disable_check_xsrf=True"],
-        cwd=notebook.parent, stdout=log, stderr=subprocess.STDOUT,
-    )
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"nnw-server-{port}.log", "w+")
+    process = subprocess.Popen([sys.executable, "-m", *args, f"--port={port}"], cwd=cwd, stdout=log,
+                               stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + timeout
         while True:
-            try:  # a TCP connection is enough: a GET of the page would start a kernel
+            try:  # a TCP connection is enough: a GET of a Voila page would start a kernel
                 socket.create_connection(("127.0.0.1", port), timeout=2).close()
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
-                    raise RuntimeError(f"voila did not start on {url}:\n{log.read()[-3000:]}")
+                    raise RuntimeError(f"{args[0]} did not start on {url}:\n{log.read()[-3000:]}")
                 time.sleep(0.3)
         yield url
     finally:

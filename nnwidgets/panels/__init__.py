@@ -1,0 +1,1 @@
+"""Panels: one module each, a State (traitlets, drivable without a browser) and a view."""
