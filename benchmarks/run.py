@@ -31,6 +31,8 @@ PACE_MS = 150
 # panel name -> (notebook code creating it, css class of the slider to press, code to change it in the kernel)
 PANELS = {
     "PerceptronExplorer": ('nw.PerceptronExplorer(gate="AND")', "nnw-w1", "panel.w1 = float(v)"),
+    "SoftmaxCalculator": ('nw.SoftmaxCalculator(logits=[1.5, 3.7, 0.2], target=1)', "nnw-logit-0",
+                          "panel.logits = [float(v), 3.7, 0.2]"),
 }
 
 KERNEL_TIMING = """

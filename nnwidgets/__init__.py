@@ -13,6 +13,11 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "PerceptronExplorer": "nnwidgets.panels.perceptron",
     "why_no_line": "nnwidgets.panels.perceptron",
+    "SoftmaxCalculator": "nnwidgets.panels.softmax",
+    "softmax": "nnwidgets.core.softmax",
+    "log_softmax": "nnwidgets.core.softmax",
+    "cross_entropy": "nnwidgets.core.softmax",
+    "mse": "nnwidgets.core.softmax",
     "perceptron": "nnwidgets.core.perceptron",
     "learn_perceptron": "nnwidgets.core.perceptron",
     "train_mlp": "nnwidgets.core.mlp",

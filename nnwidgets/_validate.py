@@ -61,12 +61,12 @@ def choice(name: str, value, allowed: Iterable[str], *, casefold: bool = False) 
     raise ValueError(f"{name} must be one of {listed}, got {value!r}")
 
 
-def finite_array(name: str, value, *, shape_hint: str = ""):
-    """Return ``value`` as a float32 NumPy array with only finite entries."""
+def finite_array(name: str, value, *, shape_hint: str = "", dtype="float32"):
+    """Return ``value`` as a NumPy array (float32 unless ``dtype`` says otherwise) with only finite entries."""
     import numpy as np
 
     try:
-        array = np.asarray(value, dtype=np.float32)
+        array = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be an array of numbers{shape_hint}, got {value!r}") from None
     if not np.all(np.isfinite(array)):

@@ -14,6 +14,9 @@ SHOTS = {  # file name -> code of the one notebook cell
     "perceptron_neuron.png": 'nw.PerceptronExplorer(gate="AND", w1=0.6, w2=0.4, b=-0.7)',
     "perceptron_stack.png": 'nw.PerceptronExplorer(gate="XOR", tab="stack")',
     "perceptron_mlp.png": 'nw.PerceptronExplorer(gate="XOR", tab="mlp")',
+    "softmax_logits.png": 'nw.SoftmaxCalculator(logits=[1.5, 3.7], target=1, labels=["cat", "dog"])',
+    "softmax_iris.png": 's = nw.SoftmaxCalculator(x=[6.3, 2.7, 4.9, 1.8], target=2, log_base="10")\n'
+                        's.nudge("b2", 1.0)\ns',
 }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 
 import ipywidgets as widgets
 
@@ -12,19 +13,54 @@ INK = "#222222"
 
 
 def float_slider(description: str, value: float, css_class: str, lo=-2.0, hi=2.0, step=0.05):
-    slider = widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
-                                 readout_format=".2f", continuous_update=True,
-                                 layout=widgets.Layout(width="300px"))
+    """A keyboard-operable slider whose step grid passes through ``value`` (see ``anchor``)."""
+    slider = widgets.FloatSlider(min=lo, max=hi, step=step, description=description, readout_format=".2f",
+                                 continuous_update=True, layout=widgets.Layout(width="300px"))
     slider.add_class(css_class)
+    slider._nnw_range = (lo, hi)
+    anchor(slider, value)
     return slider
+
+
+def anchor(slider, value: float) -> None:
+    """Move ``slider`` to ``value`` with its step grid shifted to pass through it.
+
+    The browser's slider snaps its value to min + k * step and sends the snapped value back, so a
+    value set from Python off that grid (w1 = 0.333 with step 0.05) would silently become 0.35.
+    With the grid anchored at the value there is nothing to snap, and arrow keys step from it.
+    """
+    lo, hi = getattr(slider, "_nnw_range", (slider.min, slider.max))
+    lo, hi, step = min(lo, value), max(hi, value), slider.step
+    steps = (value - slider.min) / step
+    if slider.min <= value <= slider.max and abs(steps - round(steps)) < 1e-6:  # already on the grid
+        slider.value = value
+        return
+    with slider.hold_trait_notifications():
+        slider.max = max(slider.max, value + step * math.ceil((hi - value) / step - 1e-9))
+        slider.min = value - step * math.ceil((value - lo) / step - 1e-9)
+        slider.max = value + step * math.ceil((hi - value) / step - 1e-9)
+        slider.value = value
+
+
+def from_control(value, current):
+    """A value coming back from the browser, or None when it only differs from ``current`` by float noise.
+
+    The front end computes slider values as min + k * step, which adds noise such as 0.5500000000000003;
+    12 significant digits keep every real step and drop the noise.
+    """
+    if isinstance(value, float):
+        value = float(f"{value:.12g}")
+        if isinstance(current, float) and abs(value - current) <= 1e-12 * max(1.0, abs(current)):
+            return None
+    return value
 
 
 def bind(state, name: str, control, on_error=None) -> None:
     """Keep ``state.name`` and ``control.value`` equal both ways.
 
-    Unlike ``widgets.link`` this widens a slider's range when the state is set
-    outside it (so a slider never clamps a value typed in Python), and a value
-    the state rejects leaves the state as it was and reports the message.
+    Unlike ``widgets.link``: a slider is re-anchored on every value set in Python (never snapped or
+    clamped), float noise from the browser is ignored, and a value the state rejects leaves the
+    state as it was and puts the control back.
     """
     syncing = []
 
@@ -33,19 +69,22 @@ def bind(state, name: str, control, on_error=None) -> None:
             return
         syncing.append(True)
         try:
-            value = change["new"]
-            if hasattr(control, "min") and isinstance(value, (int, float)):
-                control.min, control.max = min(control.min, value), max(control.max, value)
-            control.value = value
+            if isinstance(control, widgets.FloatSlider):
+                anchor(control, change["new"])
+            else:
+                control.value = change["new"]
         finally:
             syncing.pop()
 
     def to_state(change):
         if syncing:
             return
+        value = from_control(change["new"], getattr(state, name))
+        if value is None:
+            return
         syncing.append(True)
         try:
-            setattr(state, name, change["new"])
+            setattr(state, name, value)
         except ValueError as err:
             if on_error:
                 on_error(str(err))

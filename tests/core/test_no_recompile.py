@@ -59,3 +59,22 @@ def test_no_compiles_when_scrubbing_the_learn_and_mlp_tabs(count_compiles):
     p.lr = 0.5
     p.w2 = -0.3
     assert count_compiles.count == before, count_compiles.programs[before:]
+
+
+def test_no_compiles_across_100_logit_edits(count_compiles):
+    s = nw.SoftmaxCalculator(logits=[1.5, 3.7, -0.2], target=1)
+    s.control("z1").value = 0.1  # warm up
+    s.log_base, s.temperature = "10", 2.0
+    s.log_base, s.temperature = "e", 1.0
+    linear = nw.SoftmaxCalculator(x=[6.3, 2.7, 4.9, 1.8], target=2)
+    linear.nudge("b2", 1.0)
+    before = count_compiles.count
+    rng = np.random.default_rng(1)
+    for i, value in enumerate(np.round(rng.uniform(-9, 9, size=100), 1)):
+        s.control(f"z{i % 3 + 1}").value = float(value)
+    for value in (0.5, 1.5, 3.0):
+        s.temperature = value
+    s.log_base = "2"
+    for value in (0.2, 0.7):
+        linear.nudge("w11", value)
+    assert count_compiles.count == before, count_compiles.programs[before:]
