@@ -204,8 +204,8 @@ def main():
 
 
 def report(results) -> str:
-    lines = [f"| panel | browser p50 ms | browser p95 ms | back-to-back p50 / p95 ms | kernel p50 ms | kernel p95 ms"
-             f" | cold start s | page to first draw s |", "|---|---|---|---|---|---|---|---|"]
+    lines = ["| panel | browser p50 ms | browser p95 ms | back-to-back p50 / p95 ms | kernel p50 ms | kernel p95 ms"
+             " | cold start s | page to first draw s |", "|---|---|---|---|---|---|---|---|"]
     nan = float("nan")
     for name, r in results["panels"].items():
         lines.append(f"| {name} | {r.get('browser_p50_ms', nan):.1f} | {r.get('browser_p95_ms', nan):.1f}"

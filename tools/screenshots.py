@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from harness import chromium_page, open_panel, voila  # noqa: E402
+from harness import chromium_page, voila  # noqa: E402
 
 SHOTS = {  # file name -> code of the one notebook cell
     "perceptron_neuron.png": 'nw.PerceptronExplorer(gate="AND", w1=0.6, w2=0.4, b=-0.7)',
