@@ -18,6 +18,7 @@ _PUBLIC = {
     "log_softmax": "nnwidgets.core.softmax",
     "cross_entropy": "nnwidgets.core.softmax",
     "mse": "nnwidgets.core.softmax",
+    "naive_softmax": "nnwidgets.core.softmax",
     "perceptron": "nnwidgets.core.perceptron",
     "learn_perceptron": "nnwidgets.core.perceptron",
     "train_mlp": "nnwidgets.core.mlp",

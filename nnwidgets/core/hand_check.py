@@ -56,7 +56,7 @@ class HandCheck:
         later = [s for s in self.steps if s is not first and s.status != "right"]
         follows = [STEP_NAMES[s.step] for s in later if s.status == "follows"]
         if follows:
-            text += f" Your {', '.join(follows)} follow correctly from your own earlier numbers."
+            text += f" Your {', '.join(follows)} follow correctly from your own earlier (rounded) numbers."
         for s in later:
             if s.status == "wrong":
                 text += f" Also '{STEP_NAMES[s.step]}': {s.hint or 'recompute it from the right values.'}"
@@ -114,12 +114,14 @@ def check_steps(truth: dict, given: dict, target: int, base: str) -> HandCheck:
         implied = mine.get(step)
         if ok.all():
             status = "right"
-        elif implied is not None and _close(got, np.atleast_1d(implied), decimals).all():
-            status = "follows"
+        elif implied is not None and np.all(np.abs(got - implied) <= np.maximum(
+                0.5 * 10.0 ** -np.asarray(decimals, float), 1e-2 * np.abs(implied))):
+            status = "follows"  # carried-through rounding compounds, hence 1 % here
         else:
             status = "wrong"
         index = None if expected.size == 1 or ok.all() else int(np.flatnonzero(~ok)[0])
-        hint = "" if status == "right" else _hint(step, got, truth, target, scale, index, status, mine)
+        earlier_slip = any(c.status != "right" for c in result.steps)
+        hint = "" if status == "right" else _hint(step, got, truth, target, scale, index, status, mine, earlier_slip)
         result.steps.append(StepCheck(step, status, expected, got, index, hint))
         _carry_forward(step, got, mine, target, scale)
     return result
@@ -145,9 +147,12 @@ def _carry_forward(step, got, mine, target, scale):
         mine["mse"] = float(np.mean((p - np.eye(p.size)[target]) ** 2))
 
 
-def _hint(step, got, truth, target, scale, index, status, mine) -> str:
-    if status == "follows":
+def _hint(step, got, truth, target, scale, index, status, mine, earlier_slip) -> str:
+    if status == "follows" and earlier_slip:
         return "It follows from your earlier numbers, so fix the first slip and this one fixes itself."
+    if status == "follows":
+        return ("It follows from your rounded earlier numbers: carry more decimals through the steps "
+                "and it comes out right.")
     z, p = np.asarray(truth["logits"], float), np.asarray(truth["probabilities"], float)
     if step == "logits":
         return f"Recompute row {index + 1}: w_{index + 1}·x + b_{index + 1}."
