@@ -118,10 +118,11 @@ def equation(w1: float, w2: float, b: float, inputs=("x1", "x2")) -> str:
     return f"{term(w1, True)}·{inputs[0]}{term(w2)}·{inputs[1]}{term(b)}"
 
 
-def table_html(header, rows, css_class: str, bad_rows=()) -> str:
+def table_html(header, rows, css_class: str, bad_rows=(), highlight="#fde2e2") -> str:
+    """An HTML table; ``bad_rows`` get the ``highlight`` background (pink: wrong)."""
     head = "".join(f"<th style='padding:2px 8px'>{h}</th>" for h in header)
     body = "".join(
-        f"<tr style='background:{'#fde2e2' if i in bad_rows else 'transparent'}'>"
+        f"<tr style='background:{highlight if i in bad_rows else 'transparent'}'>"
         + "".join(f"<td style='padding:2px 8px;text-align:right;font-family:monospace'>{c}</td>" for c in row)
         + "</tr>"
         for i, row in enumerate(rows)

@@ -252,7 +252,7 @@ class SoftmaxView:
             if before:
                 row += [number(before["probabilities"][i])]
             rows.append(row)
-        return table_html(header, rows, "nnw-table", bad_rows=[state.target])
+        return table_html(header, rows, "nnw-table", bad_rows=[state.target], highlight="#e3edf7")  # the target row
 
     def _summary(self, r) -> str:
         state, base = self.state, BASE_NAMES[self.state.log_base]
