@@ -234,7 +234,7 @@ class SoftmaxView:
     def _table(self, r) -> str:
         state, base = self.state, BASE_NAMES[self.state.log_base]
         t = state.temperature
-        header = ["class", "z"] + (["z / T"] if t != 1 else []) + ["e^z" if t == 1 else "e^(z/T)", "p", "y",
+        header = ["class", "z" if state.mode == "logits" else "z = H = W x + b"] + (["z / T"] if t != 1 else []) + ["e^z" if t == 1 else "e^(z/T)", "p", "y",
                                                                    f"−{base} p", "∂L/∂z"]
         if state.show_naive:
             header += ["e^(z − max) (stable)", "naive p = e^z / Σ e^z"]

@@ -107,6 +107,7 @@ def test_seed_002_exercise_1():
     assert s.mse == pytest.approx(0.399187, rel=1e-5)
     assert s.loss == pytest.approx(0.999163, rel=1e-5)
     assert cross_entropy([0.37, 0.63], 0, base="10") == pytest.approx(0.4318, abs=1e-4)  # the slide's CE
+    assert mse([0.37, 0.63], 0) == pytest.approx(0.396, abs=1e-3)  # the slide's MSE, from p rounded to 0.37
     assert s.check(probabilities="0.37, 0.63", loss=0.4318).first_wrong.step == "loss"
 
 
