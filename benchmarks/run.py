@@ -33,6 +33,8 @@ PANELS = {
     "PerceptronExplorer": ('nw.PerceptronExplorer(gate="AND")', "nnw-w1", "panel.w1 = float(v)"),
     "SoftmaxCalculator": ('nw.SoftmaxCalculator(logits=[1.5, 3.7, 0.2], target=1)', "nnw-logit-0",
                           "panel.logits = [float(v), 3.7, 0.2]"),
+    "ConvShapeVisualizer": ('nw.ConvShapeVisualizer(input_shape=(7, 7, 1), kernel_size=3, stride=1)', "nnw-position",
+                            "panel.position = (panel.position + 1) % 25"),
 }
 
 KERNEL_TIMING = """

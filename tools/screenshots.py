@@ -17,6 +17,8 @@ SHOTS = {  # file name -> code of the one notebook cell
     "softmax_logits.png": 'nw.SoftmaxCalculator(logits=[1.5, 3.7], target=1, labels=["cat", "dog"])',
     "softmax_iris.png": 's = nw.SoftmaxCalculator(x=[6.3, 2.7, 4.9, 1.8], target=2, log_base="10")\n'
                         's.nudge("b2", 1.0)\ns',
+    "conv_numbers.png": 'c = nw.ConvShapeVisualizer(input_shape=(7, 7, 1), kernel_size=3, stride=2)\n'
+                        'c.numbers = True\nc.position = 4\nc.selected_input = (4, 4)\nc',
 }
 
 

@@ -75,6 +75,14 @@ function drawMark(ctx, t, m, cache) {
     ctx.font = `${m.weight || "normal"} ${m.size || 12}px sans-serif`;
     ctx.fillStyle = m.color || "#222"; ctx.textAlign = m.ha || "center"; ctx.textBaseline = m.va || "middle";
     ctx.fillText(m.text, t.x(m.x), t.y(m.y));
+  } else if (m.type === "rects") {
+    const w = m.w, h = m.h;
+    for (let i = 0; i < m.xs.length; i++) {
+      const x0 = t.x(m.xs[i]), x1 = t.x(m.xs[i] + w), y0 = t.y(m.ys[i]), y1 = t.y(m.ys[i] + h);
+      const fill = pick(m.fill, i);
+      if (fill) { ctx.fillStyle = fill; ctx.fillRect(x0, y1, x1 - x0, y0 - y1); }
+      if (m.edge) { ctx.strokeStyle = pick(m.edge, i); ctx.lineWidth = m.edge_width || 1; ctx.strokeRect(x0, y1, x1 - x0, y0 - y1); }
+    }
   } else if (m.type === "raster") {
     drawRaster(ctx, t, m, cache);
   } else {
@@ -122,6 +130,19 @@ function render({ model, el }) {
     image.src = url;
   }
 
+  canvas.addEventListener("click", (event) => {
+    // report clicks in data coordinates of the axes under the pointer (panels use them to pick cells)
+    const rect = canvas.getBoundingClientRect();
+    const px = event.clientX - rect.left, py = event.clientY - rect.top;
+    const width = model.get("width"), height = model.get("height");
+    model.get("axes").forEach((box, index) => {
+      const fx = px / width, fy = 1 - py / height;
+      if (fx < box.x0 || fx > box.x1 || fy < box.y0 || fy > box.y1 || box.xlog || box.ylog) return;
+      const x = box.xlim[0] + (fx - box.x0) / (box.x1 - box.x0) * (box.xlim[1] - box.xlim[0]);
+      const y = box.ylim[0] + (fy - box.y0) / (box.y1 - box.y0) * (box.ylim[1] - box.ylim[0]);
+      model.send({ event: "click", axes: index, x, y });
+    });
+  });
   model.on("change:marks", draw);
   model.on("change:axes", draw);
   model.on("change:background", loadBackground);

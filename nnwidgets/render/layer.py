@@ -30,6 +30,11 @@ class FastCanvas(anywidget.AnyWidget):
     axes = traitlets.List().tag(sync=True)
     marks = traitlets.List().tag(sync=True)
 
+    def on_click(self, callback) -> None:
+        """Call ``callback(axes_index, x, y)`` (data coordinates) when the learner clicks inside an axes."""
+        self.on_msg(lambda _, content, buffers: content.get("event") == "click"
+                    and callback(int(content["axes"]), float(content["x"]), float(content["y"])))
+
 
 def new_figure(width: int, height: int) -> Figure:
     """A figure of ``width`` x ``height`` CSS pixels, made without pyplot (no global state)."""

@@ -36,6 +36,12 @@ def text(x, y, s, *, color="#222222", size=12, ha="center", va="middle", weight=
             "size": size, "ha": ha, "va": va, "weight": weight}
 
 
+def rects(xs, ys, w, h, *, fill, edge=None, edge_width=1.0, axes=0) -> dict:
+    """Equal rectangles with lower-left corners (xs, ys): grids of cells. ``fill``/``edge`` may be lists."""
+    return {"type": "rects", "axes": axes, "xs": _floats(xs), "ys": _floats(ys), "w": float(w), "h": float(h),
+            "fill": fill, "edge": edge, "edge_width": edge_width}
+
+
 def raster(rgba, extent, *, smooth=True, alpha=1.0, axes=0) -> dict:
     """An RGBA uint8 image (rows from top to bottom) stretched over extent (x0, x1, y0, y1)."""
     rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
@@ -77,6 +83,18 @@ def draw_with_matplotlib(fig, marks) -> list:
             artists.append(ax.text(m["x"], m["y"], m["text"], color=m["color"], fontsize=m["size"] * _PX_TO_PT,
                                    ha=m["ha"], va={"middle": "center"}.get(m["va"], m["va"]),
                                    weight=m["weight"], zorder=z, clip_on=True))
+        elif kind == "rects":
+            from matplotlib.collections import PatchCollection
+            from matplotlib.patches import Rectangle
+
+            n = len(m["xs"])
+            patches = [Rectangle((x, y), m["w"], m["h"]) for x, y in zip(m["xs"], m["ys"])]
+            fills = [f or "none" for f in _list(m["fill"], n)]
+            collection = PatchCollection(patches, facecolors=fills, zorder=z,
+                                         edgecolors=_list(m["edge"], n) if m["edge"] else "none",
+                                         linewidths=m["edge_width"] * _PX_TO_PT)
+            ax.add_collection(collection)
+            artists.append(collection)
         elif kind == "raster":
             rgba = np.frombuffer(base64.b64decode(m["rgba"]), np.uint8).reshape(m["h"], m["w"], 4)
             artists.append(ax.imshow(rgba, extent=m["extent"], origin="upper", aspect="auto", alpha=alpha,

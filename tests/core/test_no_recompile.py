@@ -78,3 +78,17 @@ def test_no_compiles_across_100_logit_edits(count_compiles):
     for value in (0.2, 0.7):
         linear.nudge("w11", value)
     assert count_compiles.count == before, count_compiles.programs[before:]
+
+
+def test_conv_panel_compiles_each_configuration_once_and_never_while_scrubbing(count_compiles):
+    c = nw.ConvShapeVisualizer(input_shape=(7, 7, 1), kernel_size=3)
+    c.numbers = True
+    for stride in (1, 2, 3, 1):  # each shape configuration compiles once (shapes are static in XLA)
+        c.stride = stride
+    before = count_compiles.count
+    for stride in (2, 3, 1, 2):
+        c.stride = stride
+    for position in range(c.output_cells):
+        c.position = position
+    c.selected_input = (3, 3)
+    assert count_compiles.count == before, count_compiles.programs[before:]

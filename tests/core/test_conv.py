@@ -1,0 +1,218 @@
+"""core.conv against PyTorch's size formulas, scipy.signal, NumPy loops, torch (where installed) and the seeds."""
+import math
+
+import numpy as np
+import pytest
+from scipy import signal
+
+from nnwidgets.core.conv import (
+    conv2d, conv_output_size, correlate1d, feeds, pool1d, pool2d, receptive_field, resolve_padding, trace_shapes,
+)
+
+rng = np.random.default_rng(0)
+
+
+def torch_pooling_output_shape(n, k, pad_l, pad_r, s, d, ceil_mode):
+    """PyTorch's pooling_output_shape (aten/src/ATen/native/Pool.h), transcribed; ceil_mode=False is Conv's rule."""
+    numerator = n + pad_l + pad_r - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)
+    out = numerator // s + 1
+    if ceil_mode and (out - 1) * s >= n + pad_l:
+        out -= 1
+    return out
+
+
+def test_output_size_matches_pytorch_formulas_on_thousands_of_configurations():
+    checked = 0
+    for _ in range(5000):
+        n, k, s, d = int(rng.integers(1, 40)), int(rng.integers(1, 8)), int(rng.integers(1, 6)), int(rng.integers(1, 4))
+        p = (int(rng.integers(0, 4)), int(rng.integers(0, 4)))
+        ceil_mode = bool(rng.integers(0, 2))
+        if n + p[0] + p[1] < d * (k - 1) + 1:
+            with pytest.raises(ValueError, match="kernel_size must fit the padded input"):
+                conv_output_size(n, k, s, p, d, ceil_mode)
+            continue
+        assert conv_output_size(n, k, s, p, d, ceil_mode) == torch_pooling_output_shape(n, k, *p, s, d, ceil_mode)
+        checked += 1
+    assert checked > 3000
+
+
+@pytest.mark.parametrize("n, s", [(n, s) for n in range(1, 30) for s in range(1, 5)])
+def test_same_padding_gives_ceil_n_over_stride_with_the_extra_cell_at_the_end(n, s):
+    for k in (1, 2, 3, 4, 5):
+        assert conv_output_size(n, k, s, "same") == math.ceil(n / s)
+        before, after = resolve_padding(n, k, s, "same")
+        assert after - before in (0, 1)
+
+
+def numpy_correlate2d(x, w, stride, pads, dilation):
+    """out[i, j, o] = sum_{a,b,c} xp[i s + a d, j s + b d, c] w[a, b, c, o], loops only."""
+    xp = np.pad(x, (pads[0], pads[1], (0, 0)))
+    k = w.shape[0]
+    oh = (xp.shape[0] - dilation * (k - 1) - 1) // stride + 1
+    ow = (xp.shape[1] - dilation * (k - 1) - 1) // stride + 1
+    out = np.zeros((oh, ow, w.shape[3]))
+    for i in range(oh):
+        for j in range(ow):
+            patch = xp[i * stride:i * stride + dilation * (k - 1) + 1:dilation,
+                       j * stride:j * stride + dilation * (k - 1) + 1:dilation]
+            out[i, j] = np.einsum("abc,abco->o", patch, w)
+    return out
+
+
+@pytest.mark.parametrize("trial", range(25))
+def test_conv2d_matches_a_numpy_loop(trial):
+    h, w_ = (int(v) for v in rng.integers(3, 10, 2))
+    c, o = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    k, s, d = int(rng.integers(1, 4)), int(rng.integers(1, 3)), int(rng.integers(1, 3))
+    padding = [0, 1, 2, "valid", "same", "full"][trial % 6]
+    if min(h, w_) + 2 * 2 < d * (k - 1) + 1:
+        return
+    x = rng.normal(size=(1, h, w_, c)).astype(np.float32)
+    w = rng.normal(size=(k, k, c, o)).astype(np.float32)
+    try:
+        got = conv2d(x, w, s, padding, d)[0]
+    except ValueError:
+        return
+    pads = [resolve_padding(n, k, s, padding, d) for n in (h, w_)]
+    np.testing.assert_allclose(got, numpy_correlate2d(x[0], w, s, pads, d), rtol=1e-4, atol=1e-4)
+
+
+def test_conv2d_matches_scipy_correlate2d():
+    x = rng.normal(size=(8, 9)).astype(np.float32)
+    w = rng.normal(size=(3, 3)).astype(np.float32)
+    for padding, mode in (("valid", "valid"), ("full", "full"), ("same", "same")):
+        got = conv2d(x[None, :, :, None], w[:, :, None, None], padding=padding)[0, :, :, 0]
+        np.testing.assert_allclose(got, signal.correlate2d(x, w, mode=mode), rtol=1e-5, atol=1e-5)
+
+
+def test_conv2d_and_pool2d_match_torch_where_installed():
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    for _ in range(20):
+        h, c, o, k = int(rng.integers(5, 12)), int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        s, d, p = int(rng.integers(1, 3)), int(rng.integers(1, 3)), int(rng.integers(0, 2))
+        x = rng.normal(size=(2, h, h, c)).astype(np.float32)
+        w = rng.normal(size=(k, k, c, o)).astype(np.float32)
+        expected = F.conv2d(torch.from_numpy(x).permute(0, 3, 1, 2), torch.from_numpy(w).permute(3, 2, 0, 1),
+                            stride=s, padding=p, dilation=d).permute(0, 2, 3, 1).numpy()
+        np.testing.assert_allclose(conv2d(x, w, s, p, d), expected, rtol=1e-4, atol=1e-4)
+        pk = int(rng.integers(2, 4))
+        pp, ceil_mode = int(rng.integers(0, pk // 2 + 1)), bool(rng.integers(0, 2))
+        t = torch.from_numpy(x).permute(0, 3, 1, 2)
+        expected = F.max_pool2d(t, pk, s, pp, ceil_mode=ceil_mode).permute(0, 2, 3, 1).numpy()
+        np.testing.assert_allclose(pool2d(x, pk, s, pp, "max", ceil_mode), expected, rtol=1e-6)
+        expected = F.avg_pool2d(t, pk, s, pp, ceil_mode=ceil_mode, count_include_pad=False).permute(0, 2, 3, 1).numpy()
+        np.testing.assert_allclose(pool2d(x, pk, s, pp, "avg", ceil_mode), expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("trial", range(20))
+def test_pool2d_matches_a_numpy_loop(trial):
+    h = int(rng.integers(2, 10))
+    k = int(rng.integers(1, min(h, 4) + 1))
+    s, padding, mode = int(rng.integers(1, 4)), ["valid", "same", 1][trial % 3], ["max", "avg"][trial % 2]
+    ceil_mode = trial % 4 == 0
+    x = rng.normal(size=(1, h, h, 1)).astype(np.float32)
+    try:
+        got = pool2d(x, k, s, padding, mode, ceil_mode)[0, :, :, 0]
+    except ValueError:
+        return
+    before, _ = resolve_padding(h, k, s, padding)
+    size = conv_output_size(h, k, s, padding, ceil_mode=ceil_mode)
+    reduce = np.max if mode == "max" else np.mean
+    expected = np.array([[reduce(x[0, max(i * s - before, 0):min(i * s - before + k, h),
+                                     max(j * s - before, 0):min(j * s - before + k, h), 0])
+                          for j in range(size)] for i in range(size)])
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+# ---- WORKED_EXAMPLES.md, convolution and pooling ---------------------------------------------------
+X1, W1 = [2, 8, 3, 7, 1, 2, 0, 4, 5], [2, 1, 5, 3]
+
+
+def test_seed_1d_examples():
+    assert correlate1d(X1, W1, flip=True).tolist() == [63, 48, 49, 28, 21, 20]
+    assert correlate1d(X1, W1).tolist() == [48, 57, 24, 25, 16, 39]
+    assert correlate1d(X1, W1, padding="full").tolist() == [6, 34, 51, 48, 57, 24, 25, 16, 39, 29, 13, 10]
+    # the seed's 'same' is NumPy's (extra padding first); TF/Keras 'same' puts it last
+    assert correlate1d(X1, W1, padding=(2, 1)).tolist() == [34, 51, 48, 57, 24, 25, 16, 39, 29]
+    assert correlate1d(X1, W1, padding=(2, 1)).tolist() == np.correlate(X1, W1, "same").tolist()
+    assert correlate1d(X1, W1, padding="same").tolist() == [51, 48, 57, 24, 25, 16, 39, 29, 13]
+    assert conv_output_size(9, 4, 1) == 6 and conv_output_size(9, 4, 2) == 3
+    assert np.convolve(X1, W1, "valid").tolist() == [63, 48, 49, 28, 21, 20]
+
+
+def test_seed_2d_examples():
+    image = np.arange(1, 10, dtype=np.float32).reshape(1, 3, 3, 1)
+    ones = np.ones((2, 2, 1, 1), np.float32)
+    assert conv2d(image, ones)[0, :, :, 0].tolist() == [[12, 16], [24, 28]]
+    same = conv2d(image, ones, padding="same")[0, :, :, 0]
+    assert same.tolist() == [[12, 16, 9], [24, 28, 15], [15, 17, 9]]
+    filters = np.concatenate([ones, 10 * ones, -ones], axis=3)
+    out = conv2d(image, filters, padding="same")[0]
+    for k, factor in enumerate((1, 10, -1)):
+        assert out[:, :, k].tolist() == (factor * same).tolist()
+    assert conv_output_size(7, 3, 1) == 5 and conv_output_size(7, 3, 2) == 3
+
+
+def test_seed_5x5x3_multichannel_example():
+    # the shape part: a 3x3x3 filter over 5x5x3 gives 3x3x1; values are checked against a NumPy loop
+    x = rng.integers(-2, 3, size=(1, 5, 5, 3)).astype(np.float32)
+    w = rng.integers(-1, 2, size=(3, 3, 3, 1)).astype(np.float32)
+    out = conv2d(x, w)
+    assert out.shape == (1, 3, 3, 1)
+    np.testing.assert_array_equal(out[0], numpy_correlate2d(x[0], w, 1, [(0, 0), (0, 0)], 1))
+
+
+def test_seed_pooling_examples():
+    grid = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
+    assert pool2d(grid, 2)[0, :, :, 0].tolist() == [[5, 7], [13, 15]]
+    small = np.float32([[4, 3], [2, 1]]).reshape(1, 2, 2, 1)
+    assert pool2d(small, 2, stride=1)[0, :, :, 0].tolist() == [[4]]
+    assert pool2d(small, 2, stride=1, padding="same")[0, :, :, 0].tolist() == [[4, 3], [2, 1]]
+    assert pool1d([1, 5, 2, 8, 3], 2, ceil_mode=True).tolist() == [5, 8, 3]
+
+
+def test_seed_cnn_shape_chain():
+    rows = trace_shapes([("input", (28, 28, 1)), ("conv", {"filters": 10, "kernel_size": 3, "padding": "same"}),
+                         ("relu",), ("maxpool", {"pool_size": 2, "stride": 2}), ("flatten",),
+                         ("dense", {"units": 100}), ("relu",), ("dense", {"units": 10}), ("softmax",)])
+    assert [r["shape"] for r in rows] == [(28, 28, 1), (28, 28, 10), (28, 28, 10), (14, 14, 10), (1960,), (100,),
+                                          (100,), (10,), (10,)]
+    assert [r["params"] for r in rows] == [0, 100, 0, 0, 0, 196100, 0, 1010, 0]
+    assert "3·3·1·10 + 10 = 100" in rows[1]["formula"] and all(r["error"] is None for r in rows)
+
+
+def test_trace_marks_the_first_layer_that_cannot_apply():
+    rows = trace_shapes([("input", (5, 5, 1)), ("conv", {"filters": 4, "kernel_size": 3}), ("dense", {"units": 3}),
+                         ("flatten",)])
+    assert rows[1]["shape"] == (3, 3, 4) and rows[2]["shape"] is None
+    assert "dense needs a flat input, got shape (3, 3, 4)" in rows[2]["error"] and len(rows) == 3
+
+
+def test_receptive_field_and_feeds_are_inverse():
+    shape, k, s, p, d = (7, 7), 3, 2, 1, 1
+    out = [conv_output_size(n, k, s, p, d) for n in shape]
+    for i in range(out[0]):
+        for j in range(out[1]):
+            for rc in receptive_field((i, j), shape, k, s, p, d):
+                assert (i, j) in feeds(rc, shape, k, s, p, d)
+    assert receptive_field((0, 0), (7, 7), 3, 2, 1) == [(0, 0), (0, 1), (1, 0), (1, 1)]  # the rest is padding
+    assert receptive_field((1, 1), (7, 7), 3, 1, 0, 2) == [(1, 1), (1, 3), (1, 5), (3, 1), (3, 3), (3, 5),
+                                                           (5, 1), (5, 3), (5, 5)]  # dilation 2: gaps
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: conv_output_size(5, 7), "kernel_size must fit the padded input"),
+    (lambda: conv_output_size(5, 3, stride=0), "stride must be a positive integer, got 0"),
+    (lambda: conv_output_size(5, 3, stride=1.5), "stride must be a positive integer, got 1.5"),
+    (lambda: conv_output_size(5, 3, dilation=0), "dilation must be a positive integer, got 0"),
+    (lambda: conv_output_size(5, 3, padding="middle"), "padding must be one of 'valid', 'same', 'full', got 'middle'"),
+    (lambda: conv_output_size(5, 3, padding=-1), "padding must be a non-negative integer"),
+    (lambda: conv2d(np.ones((1, 4, 4, 2)), np.ones((3, 3, 3, 1))), "w has 3 input channels but x has 2"),
+    (lambda: pool2d(np.ones((1, 4, 4, 1)), 2, mode="median"), "mode must be one of 'max', 'avg', got 'median'"),
+    (lambda: pool2d(np.ones((1, 4, 4, 1)), 1, padding=1), "padding must be at most half of pool_size (0 for pool_size 1)"),
+])
+def test_bad_input(call, message):
+    with pytest.raises(ValueError) as err:
+        call()
+    assert message in str(err.value)
