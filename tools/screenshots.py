@@ -38,7 +38,7 @@ def main(chromium="/usr/bin/chromium"):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "shot.ipynb"
             path.write_text(notebook(code))
-            with voila(path) as url, chromium_page(chromium, width=1000, height=900) as page:
+            with voila(path) as url, chromium_page(chromium, width=1000, height=1700) as page:
                 page.goto(url, timeout=120_000)
                 page.wait_for_function("() => { const c = document.querySelector('canvas.nnwidgets-canvas');"
                                        " return c && Number(c.dataset.frame) >= 1; }", timeout=120_000)

@@ -106,7 +106,8 @@ class ConvView:
         last = max(state.output_cells - 1, 0)
         c["position"].max = self.play.max = last
         if c["position"].value != state.position:
-            c["position"].value = state.position
+            # jslink makes the browser copy Play's value into the slider, so both must move
+            self.play.value = c["position"].value = state.position
 
     def _clicked(self, axes, x, y):
         """A click on the output picks that output cell; on the input, that input cell."""
