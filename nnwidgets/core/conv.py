@@ -117,11 +117,19 @@ def _pool(x, window, strides, pads, mode):
     return total / count
 
 
-def _check_pool_padding(padding, size):
+def check_pool_padding(padding, size):
     """PyTorch's rule: explicit padding at most half the window, so no window lies wholly in padding."""
     if not isinstance(padding, str) and max(resolve_padding(1, 1, 1, padding)) > size // 2:
         raise ValueError(f"padding must be at most half of pool_size ({size // 2} for pool_size {size}), "
                          f"got {padding!r}: a window would see only padding")
+
+
+def _pool_args(pool_size, stride, padding, mode):
+    size = _positive_int("pool_size", pool_size)
+    stride = size if stride is None else _positive_int("stride", stride)
+    mode = choice("mode", mode, POOL_MODES)
+    check_pool_padding(padding, size)
+    return size, stride, mode
 
 
 def pool2d(x, pool_size, stride=None, padding="valid", mode="max", ceil_mode=False):
@@ -133,10 +141,7 @@ def pool2d(x, pool_size, stride=None, padding="valid", mode="max", ceil_mode=Fal
     x = finite_array("x", x)
     if x.ndim != 4:
         raise ValueError(f"x must be (N, H, W, C), got shape {x.shape}")
-    size = _positive_int("pool_size", pool_size)
-    stride = size if stride is None else _positive_int("stride", stride)
-    mode = choice("mode", mode, POOL_MODES)
-    _check_pool_padding(padding, size)
+    size, stride, mode = _pool_args(pool_size, stride, padding, mode)
     pads = _pads(x.shape[1:3], size, stride, padding, 1, ceil_mode)
     return np.asarray(_pool(x, (size, size), (stride, stride), pads, mode))
 
@@ -146,10 +151,7 @@ def pool1d(x, pool_size, stride=None, padding="valid", mode="max", ceil_mode=Fal
     x = finite_array("x", x)
     if x.ndim != 1:
         raise ValueError(f"x must be 1-D, got shape {x.shape}")
-    size = _positive_int("pool_size", pool_size)
-    stride = size if stride is None else _positive_int("stride", stride)
-    mode = choice("mode", mode, POOL_MODES)
-    _check_pool_padding(padding, size)
+    size, stride, mode = _pool_args(pool_size, stride, padding, mode)
     pads = ((0, 0),) + _pads((x.size,), size, stride, padding, 1, ceil_mode)
     return np.asarray(_pool(x.reshape(1, 1, -1, 1), (1, size), (1, stride), pads, mode)).reshape(-1)
 

@@ -10,8 +10,6 @@ All functions work on the last axis and accept a batch on axis 0.
 from __future__ import annotations
 
 import math
-from functools import partial
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -121,7 +119,7 @@ def mse(p, y, reduction="mean"):
     return _reduce(np.float32(((p - y) ** 2).mean(axis=-1)), reduction)
 
 
-@partial(jax.jit, static_argnames=())
+@jax.jit
 def softmax_report(z, y, temperature, log_scale):
     """Everything the calculator shows for logits ``z`` (classes,) and one-hot ``y``, in one jitted call.
 

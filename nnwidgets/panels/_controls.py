@@ -55,12 +55,12 @@ def from_control(value, current):
     return value
 
 
-def bind(state, name: str, control, on_error=None) -> None:
+def bind(state, name: str, control) -> None:
     """Keep ``state.name`` and ``control.value`` equal both ways.
 
     Unlike ``widgets.link``: a slider is re-anchored on every value set in Python (never snapped or
     clamped), float noise from the browser is ignored, and a value the state rejects leaves the
-    state as it was and puts the control back.
+    state as it was (the state reports it in its ``error`` trait) and puts the control back.
     """
     syncing = []
 
@@ -85,9 +85,7 @@ def bind(state, name: str, control, on_error=None) -> None:
         syncing.append(True)
         try:
             setattr(state, name, value)
-        except ValueError as err:
-            if on_error:
-                on_error(str(err))
+        except ValueError:
             control.value = getattr(state, name)
         finally:
             syncing.pop()

@@ -14,7 +14,7 @@ from traitlets import Any, Bool, HasTraits, Int, List, Unicode, observe, validat
 
 from .._validate import finite_array, positive_int
 from ..core.conv import (
-    PADDING_NAMES, _check_pool_padding, conv2d, conv_output_size, correlate1d, pool1d, pool2d, resolve_padding, trace_shapes,
+    PADDING_NAMES, check_pool_padding, conv2d, conv_output_size, correlate1d, pool1d, pool2d, resolve_padding, trace_shapes,
     window_cells,
 )
 from ._controls import DisplaysAsWidget
@@ -88,7 +88,7 @@ class ConvState(HasTraits):
         dilation = settings["dilation"] if settings["mode"] == "conv" else 1
         try:
             if settings["mode"] != "conv":
-                _check_pool_padding(settings["padding"], settings["kernel_size"])
+                check_pool_padding(settings["padding"], settings["kernel_size"])
             for n in spatial:
                 conv_output_size(n, settings["kernel_size"], settings["stride"], settings["padding"], dilation,
                                  settings["ceil_mode"] and settings["mode"] != "conv")
