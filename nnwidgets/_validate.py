@@ -26,6 +26,28 @@ def finite_float(name: str, value) -> float:
     return value
 
 
+#: Largest magnitude accepted for weights, logits and inputs: keeps every float32 sum and product finite.
+LIMIT = 1e6
+
+
+def bounded_float(name: str, value, limit: float = LIMIT) -> float:
+    """A finite number within +-``limit`` (float32 overflows near 3.4e38, long before float64 does)."""
+    value = finite_float(name, value)
+    if abs(value) > limit:
+        raise ValueError(f"{name} must be a number between {-limit:g} and {limit:g}, got {value:g}")
+    return value
+
+
+def bounded_array(name: str, value, *, limit: float = LIMIT, dtype="float64"):
+    """``finite_array`` whose entries are within +-``limit``."""
+    import numpy as np
+
+    array = finite_array(name, value, dtype=dtype)
+    if array.size and np.abs(array).max() > limit:
+        raise ValueError(f"{name} entries must be between {-limit:g} and {limit:g}, got {np.asarray(value).tolist()!r}")
+    return array
+
+
 def positive_float(name: str, value) -> float:
     value = finite_float(name, value)
     if value <= 0:

@@ -136,7 +136,7 @@ def sigmoid_bce(z, y):
     """The binary case: p = sigmoid(z1 - z0) and its binary cross-entropy (natural log), for 2 logits."""
     z = _logits(z)
     d = float(z[..., 1] - z[..., 0]) if z.ndim == 1 else z[..., 1] - z[..., 0]
-    p1 = 1 / (1 + np.exp(-np.float64(d)))
+    p1 = 0.5 * (1 + np.tanh(np.float64(d) / 2))  # sigmoid without overflow for any finite d
     t = one_hot(y, z.shape)[..., 1]
     bce = np.logaddexp(0, -d) if t == 1 else np.logaddexp(0, d)  # -log sigmoid(d), -log(1 - sigmoid(d))
     return np.float32(p1), np.float32(bce)

@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 from traitlets import Any, Bool, HasTraits, Int, List, Unicode, observe, validate
 
-from .._validate import finite_array, positive_int
+from .._validate import bounded_array, positive_int
 from ..core.conv import (
     PADDING_NAMES, check_pool_padding, conv2d, conv_output_size, correlate1d, pool1d, pool2d, resolve_padding, trace_shapes,
     window_cells,
@@ -45,7 +45,7 @@ def _padding(name, value):
 
 
 def _values(name, value):
-    return None if value is None else finite_array(name, value, dtype="float64")
+    return None if value is None else bounded_array(name, value)
 
 
 class ConvState(HasTraits):

@@ -13,7 +13,7 @@ import numpy as np
 import traitlets
 from traitlets import HasTraits, Unicode, observe, validate
 
-from .._validate import choice, finite_float, positive_float, positive_int
+from .._validate import bounded_float, choice, positive_float, positive_int
 from ..core.perceptron import (
     ACTIVATIONS, GATE_INPUTS, GATE_PRESETS, GATES, THRESHOLDS, LearningHistory, gate_targets, learn_perceptron,
     perceptron_forward,
@@ -58,9 +58,9 @@ class PerceptronState(HasTraits):
     """One perceptron y = f(w1 x1 + w2 x2 + b) and the gate it should compute."""
 
     gate = Checked("AND", one_of(GATES, casefold=True))
-    w1 = Checked(0.5, finite_float)
-    w2 = Checked(0.5, finite_float)
-    b = Checked(-0.7, finite_float)
+    w1 = Checked(0.5, bounded_float)
+    w2 = Checked(0.5, bounded_float)
+    b = Checked(-0.7, bounded_float)
     activation = Checked("step", one_of(ACTIVATIONS))
     threshold = Checked(">", one_of(THRESHOLDS))
     lr = Checked(0.1, positive_float)  # for the perceptron learning rule (Learn tab)

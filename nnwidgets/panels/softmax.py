@@ -10,7 +10,7 @@ import re
 import numpy as np
 from traitlets import Bool, HasTraits, Unicode, observe, validate
 
-from .._validate import finite_array, positive_float
+from .._validate import bounded_array, positive_float
 from ..core.hand_check import HandCheck, check_steps
 from ..core.softmax import LOG_BASES, linear_logits, naive_softmax, sigmoid_bce, softmax_report
 from ._controls import DisplaysAsWidget
@@ -30,7 +30,7 @@ IRIS = {
 
 
 def _vector(name, value, lo=1, hi=None):
-    array = finite_array(name, value, dtype="float64")
+    array = bounded_array(name, value)
     if array.ndim != 1 or array.size < lo or (hi is not None and array.size > hi):
         allowed = f"{lo} to {hi}" if hi else f"at least {lo}"
         raise ValueError(f"{name} must be a list of {allowed} numbers, got {np.asarray(value).tolist()!r}")
@@ -42,11 +42,18 @@ def _logit_list(name, value):
 
 
 def _matrix(name, value):
-    array = finite_array(name, value, dtype="float64")
+    array = bounded_array(name, value)
     if array.ndim != 2 or not 2 <= array.shape[0] <= MAX_CLASSES or array.shape[1] < 1:
         raise ValueError(f"{name} must be a (classes, features) grid with 2 to {MAX_CLASSES} classes, "
                          f"got shape {array.shape}")
     return array.tolist()
+
+
+def _temperature(name, value):
+    value = positive_float(name, value)
+    if not 1e-3 <= value <= 1e3:
+        raise ValueError(f"{name} must be between 0.001 and 1000, got {value:g}")
+    return value
 
 
 def _base(name, value):
@@ -68,7 +75,7 @@ class SoftmaxState(HasTraits):
     target = Checked(0, lambda name, v: v)  # an index or a label; range-checked below
     labels = Checked([], lambda name, v: [str(s) for s in v])  # [] = "class 1", "class 2", ...
     log_base = Checked("e", _base)
-    temperature = Checked(1.0, positive_float)
+    temperature = Checked(1.0, _temperature)
     show_naive = Bool(False)
     error = Unicode("")
 

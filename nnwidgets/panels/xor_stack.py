@@ -5,7 +5,7 @@ import ipywidgets as widgets
 import numpy as np
 from traitlets import HasTraits, Unicode, observe
 
-from .._validate import choice, finite_float
+from .._validate import bounded_float, choice
 from ..core.perceptron import GATE_INPUTS, GATES, THRESHOLDS, gate_name, gate_targets, stacked_forward
 from ..render import LayeredFigure, marks, new_figure
 from ._controls import INK, bind, float_slider, message_html, number, table_html
@@ -29,7 +29,7 @@ class TwoLayerState(HasTraits):
     gate = Checked("XOR", one_of(GATES, casefold=True))
     threshold = Checked(">", one_of(THRESHOLDS))
     error = Unicode("")
-    locals().update({name: Checked(0.0, finite_float) for name in WEIGHTS})
+    locals().update({name: Checked(0.0, bounded_float) for name in WEIGHTS})
 
     def __init__(self, preset="NAND + OR → AND (seed 000)", **kwargs):
         super().__init__(**kwargs)

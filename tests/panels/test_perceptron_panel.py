@@ -95,6 +95,7 @@ def test_threshold_toggle_decides_the_boundary_rows():
     [
         ("w1", float("nan"), "w1 must be a finite number, got nan"),
         ("w2", float("inf"), "w2 must be a finite number, got inf"),
+        ("w1", 1e39, "w1 must be a number between -1e+06 and 1e+06, got 1e+39"),  # finite, but not in float32
         ("b", "abc", "b must be a finite number, got 'abc' (str)"),
         ("gate", "XAND", "gate must be one of 'AND', 'OR', 'NAND', 'NOR', 'XOR', 'XNOR', got 'XAND'"),
         ("activation", "relu", "activation must be one of 'step', 'sigmoid', got 'relu'"),
