@@ -161,8 +161,9 @@ class SoftmaxView:
     def _try(self, action, *args):
         try:
             action(*args)
-        except ValueError as err:  # shown by the error observer; the state kept its last valid values
+        except ValueError as err:  # the state kept its last valid values: show why, and put the controls back
             self.status.value = message_html("error", str(err))
+            self._sync_inputs()
 
     # ---- hand check ------------------------------------------------------------------------------
     def _build_check(self):

@@ -142,3 +142,13 @@ def test_extremes_within_the_limits_stay_finite():
     assert r["loss"] == pytest.approx(2e9, rel=1e-6)
     p1, bce = s.binary_view()
     assert p1 == 0.0 and bce == pytest.approx(2e9, rel=1e-6)
+
+
+def test_a_rejected_edit_in_a_number_box_puts_the_box_back():
+    s = nw.SoftmaxCalculator(logits=[1.5, 3.7])
+    s.view.logit_boxes[0].value = 1e9
+    assert s.logits_input == [1.5, 3.7] and s.view.logit_boxes[0].value == 1.5
+    assert "between -1e+06 and 1e+06" in s.view.status.value
+    linear = nw.SoftmaxCalculator(x=[6.3, 2.7, 4.9, 1.8], target=2)
+    linear.view.x_boxes[0].value = 5e7
+    assert linear.x[0] == 6.3 and linear.view.x_boxes[0].value == 6.3
