@@ -238,11 +238,11 @@ class NeuronView:
         ]
         header = ["x1", "x2", "z = w1·x1 + w2·x2 + b", "y" if state.activation == "step" else "y = σ(z)", "target", ""]
         self.table.value = table_html(header, body, "nnw-table", [i for i, r in enumerate(rows) if not r["correct"]])
-        self.status.value = self._verdict()
+        self.status.value = self._verdict(rows)
 
-    def _verdict(self) -> str:
+    def _verdict(self, rows=None) -> str:
         state = self.state
-        wrong = [f"({r['x1']},{r['x2']})" for r in state.truth_table() if not r["correct"]]
+        wrong = [f"({r['x1']},{r['x2']})" for r in rows or state.truth_table() if not r["correct"]]
         rule = "y = 1 if z > 0" if state.threshold == ">" else "y = 1 if z ≥ 0"
         if not wrong:
             return message_html("ok", f"{state.gate} solved: all four rows correct ({rule}).")
