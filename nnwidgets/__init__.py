@@ -19,6 +19,7 @@ _PUBLIC = {
     "cross_entropy": "nnwidgets.core.softmax",
     "mse": "nnwidgets.core.softmax",
     "naive_softmax": "nnwidgets.core.softmax",
+    "BackpropStepper": "nnwidgets.panels.backprop",
     "ConvShapeVisualizer": "nnwidgets.panels.conv",
     "conv_output_size": "nnwidgets.core.conv",
     "conv2d": "nnwidgets.core.conv",

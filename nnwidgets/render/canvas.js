@@ -102,7 +102,7 @@ function render({ model, el }) {
 
   function draw() {
     const width = model.get("width"), height = model.get("height"), ratio = model.get("pixel_ratio");
-    if (canvas.width !== Math.round(width * ratio)) {
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
       canvas.width = Math.round(width * ratio); canvas.height = Math.round(height * ratio);
       canvas.style.width = `${width}px`; canvas.style.height = `${height}px`;
     }

@@ -56,6 +56,11 @@ class LayeredFigure:
         self.canvas.background = self._png(dpi=100 * PIXEL_RATIO)
         self.canvas.axes = [self._box(ax) for ax in self.fig.axes]
 
+    def resize(self, width: int, height: int) -> None:
+        """Change the figure to ``width`` x ``height`` CSS pixels (call ``refresh_static`` after redrawing)."""
+        self.fig.set_size_inches(width / 100, height / 100)
+        self.canvas.width, self.canvas.height = int(width), int(height)
+
     def update(self, marks: list) -> None:
         self.marks = marks
         self.canvas.marks = marks
