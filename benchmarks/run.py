@@ -28,13 +28,18 @@ PRESSES = 30
 # holds the new value until the kernel reports idle for the previous message, which adds ~40 ms.
 PACE_MS = 150
 
-# panel name -> (notebook code creating it, css class of the slider to press, code to change it in the kernel)
+# A 15-node graph for the backprop stepper; the presses step across the forward/backward boundary.
+BACKPROP = ("panel = nw.BackpropStepper(lambda a, b, c: jnp.tanh(a * b + c) * jnp.exp(-a) + (a - c) ** 2 / (1 + b * b)"
+            " + jnp.sin(a * c), a=0.5, b=-1.0, c=0.25)\npanel.position = 13")
+
+# panel name -> (notebook code setting `panel`, css class of the slider to press, code to change it in the kernel)
 PANELS = {
-    "PerceptronExplorer": ('nw.PerceptronExplorer(gate="AND")', "nnw-w1", "panel.w1 = float(v)"),
-    "SoftmaxCalculator": ('nw.SoftmaxCalculator(logits=[1.5, 3.7, 0.2], target=1)', "nnw-logit-0",
+    "PerceptronExplorer": ('panel = nw.PerceptronExplorer(gate="AND")', "nnw-w1", "panel.w1 = float(v)"),
+    "SoftmaxCalculator": ('panel = nw.SoftmaxCalculator(logits=[1.5, 3.7, 0.2], target=1)', "nnw-logit-0",
                           "panel.logits = [float(v), 3.7, 0.2]"),
-    "ConvShapeVisualizer": ('nw.ConvShapeVisualizer(input_shape=(7, 7, 1), kernel_size=3, stride=1)', "nnw-position",
-                            "panel.position = (panel.position + 1) % 25"),
+    "ConvShapeVisualizer": ('panel = nw.ConvShapeVisualizer(input_shape=(7, 7, 1), kernel_size=3, stride=1)',
+                            "nnw-position", "panel.position = (panel.position + 1) % 25"),
+    "BackpropStepper (15 nodes)": (BACKPROP, "nnw-bp-position", "panel.position = 10 + (panel.position - 9) % 10"),
 }
 
 KERNEL_TIMING = """
@@ -64,7 +69,7 @@ def notebook(*cells) -> str:
 def browser_latency(code, slider):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.ipynb"
-        path.write_text(notebook(f"import nnwidgets as nw\npanel = {code}\npanel"))
+        path.write_text(notebook(f"import jax.numpy as jnp\nimport nnwidgets as nw\n{code}\npanel"))
         with voila(path) as url, chromium_page(CHROMIUM) as page:
             started = time.perf_counter()
             open_panel(page, url, slider)
@@ -97,7 +102,8 @@ def kernel_timings(code, update):
 
     nb = nbformat.reads(notebook(
         "import time\nt0 = time.perf_counter()",
-        f"import nnwidgets as nw\npanel = {code}\ndisplay(panel)\nprint('cold', time.perf_counter() - t0)",
+        f"import jax.numpy as jnp\nimport nnwidgets as nw\n{code}\ndisplay(panel)\n"
+        "print('cold', time.perf_counter() - t0)",
         KERNEL_TIMING.format(update=update),
     ), as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3").execute()

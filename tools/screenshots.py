@@ -2,6 +2,7 @@
 
     python tools/screenshots.py      # writes docs/img/*.png
 """
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -19,6 +20,8 @@ SHOTS = {  # file name -> code of the one notebook cell
                         's.nudge("b2", 1.0)\ns',
     "conv_numbers.png": 'c = nw.ConvShapeVisualizer(input_shape=(7, 7, 1), kernel_size=3, stride=2)\n'
                         'c.numbers = True\nc.position = 4\nc.selected_input = (4, 4)\nc',
+    "backprop_neuron.png": 'g = nw.BackpropStepper.preset("sigmoid_neuron")\ng.position = 13\ng',
+    "backprop_affine.png": 'g = nw.BackpropStepper.preset("affine")\ng.position = 11\ng',
 }
 
 
@@ -31,10 +34,13 @@ def notebook(code: str) -> str:
     return nbformat.writes(nb)
 
 
-def main(chromium="/usr/bin/chromium"):
+def main(*names, chromium=os.environ.get("NNW_CHROMIUM", "/usr/bin/chromium")):
+    """Write every screenshot, or only those named: python tools/screenshots.py backprop_neuron.png"""
     out = ROOT / "docs" / "img"
     out.mkdir(parents=True, exist_ok=True)
     for name, code in SHOTS.items():
+        if names and name not in names:
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "shot.ipynb"
             path.write_text(notebook(code))

@@ -36,8 +36,8 @@ RULES: dict[str, tuple[str, str, str]] = {
     "dot_general": ("@", "matrix product: dX = dY·Wᵀ, dW = Xᵀ·dY", "Y = X·W"),
     "reduce_sum": ("Σ", "sum: copies the upstream gradient to every entry that was summed", "∂(Σa)/∂aᵢ = 1"),
     "reduce_max": ("max", "max over entries: the gradient goes to the largest entry", "∂max(a)/∂aᵢ = 1 for the max"),
-    "broadcast_in_dim": ("⇉", "broadcast: copies the value; backward sums the gradient over the copied axes "
-                         "(db = Σ dY over axis 0)", "db = Σ dY over the new axes"),
+    "broadcast_in_dim": ("⇉", "broadcast: copies the value along new axes; backward sums the gradient over them",
+                         "db = Σ dY over the copied axes"),
     "reshape": ("⤸", "reshape: the gradient is reshaped back", "da = reshape(dY)"),
     "squeeze": ("⤸", "squeeze: the gradient gets the axis back", "da = reshape(dY)"),
     "expand_dims": ("⤸", "expand_dims: the gradient loses the axis again", "da = reshape(dY)"),

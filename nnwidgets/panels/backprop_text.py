@@ -27,7 +27,7 @@ def show(value, digits: int = 4) -> str:
 
 
 def shape(value) -> str:
-    return "(" + ", ".join(map(str, np.shape(value))) + ")"
+    return str(tuple(np.shape(value)))
 
 
 def forward_line(state, k: int) -> str:
@@ -95,8 +95,10 @@ def _shape_rule(state, k, i, target, up, down) -> str:
     if op.op == "broadcast_in_dim":
         kept = set(op.params["broadcast_dimensions"])
         source = state.operand_value(op.operands[i])
-        axes = [a for a in range(len(op.shape)) if a not in kept
-                or np.shape(source)[sorted(kept).index(a)] != op.shape[a]]
+        axes = [a for a in range(len(op.shape)) if op.shape[a] > 1 and (
+            a not in kept or np.shape(source)[sorted(kept).index(a)] != op.shape[a])]
+        if not axes:
+            return f"d{target} = dY reshaped: {shape(up)} → {shape(down)} = {show(down)}"
         return f"d{target} = Σ dY over axis {', '.join(map(str, axes))}: {shape(up)} → {shape(down)} = {show(down)}"
     if op.op == "reduce_sum":
         return f"d{target} = dY copied to every entry: {shape(up)} → {shape(down)} = {show(down)}"

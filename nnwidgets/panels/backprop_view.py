@@ -99,15 +99,16 @@ class BackpropView:
         c["position"].add_class("nnw-bp-position")
         c["sigmoid"].add_class("nnw-bp-sigmoid")
         c["sigmoid"].style.button_width = "90px"
-        widgets.jslink((c["play"], "value"), (c["position"], "value"))
-        c["position"].observe(lambda ch: self._syncing or setattr(state, "position", ch["new"]), names="value")
+        # Play is linked in the kernel, not with jslink, so a slider press sends one message, not two.
+        for name in ("position", "play"):
+            c[name].observe(lambda ch: self._syncing or setattr(state, "position", ch["new"]), names="value")
         c["sigmoid"].observe(lambda ch: self._edit(lambda: setattr(state, "sigmoid", ch["new"])), names="value")
         for name in state.names:
             value = state.inputs[name]
             if np.ndim(value) == 0:
                 box = widgets.FloatText(value=value, description=name, layout=widgets.Layout(width="170px"))
             else:
-                box = widgets.Text(value=str(np.asarray(value).tolist()), description=name, continuous_update=False,
+                box = widgets.Text(value=_list_text(value), description=name, continuous_update=False,
                                    layout=widgets.Layout(width="300px"))
             box.add_class(f"nnw-bp-input-{name}")
             box.observe(lambda ch, name=name: self._edit(lambda: state.set_input(name, _parse(name, ch["new"]))),
@@ -142,15 +143,13 @@ class BackpropView:
         state, c = self.state, self.controls
         for name in state.names:
             value = state.inputs[name]
-            shown = value if np.ndim(value) == 0 else str(np.asarray(value).tolist())
+            shown = value if np.ndim(value) == 0 else _list_text(value)
             if c[name].value != shown and not (np.ndim(value) and _same(c[name].value, value)):
                 c[name].value = shown
         if c["sigmoid"].value != state.sigmoid:
             c["sigmoid"].value = state.sigmoid
         c["position"].max = c["play"].max = state.total_steps
-        if c["position"].value != state.position:
-            # jslink makes the browser copy Play's value into the slider, so both must move
-            c["play"].value = c["position"].value = state.position
+        c["position"].value = c["play"].value = state.position
 
     def _error(self, change):
         if change["new"]:
@@ -165,8 +164,8 @@ class BackpropView:
         xs = [p[0] for p in self.positions.values()]
         ys = [p[1] for p in self.positions.values()]
         layers, rows = max(xs) + 1, max(ys) - min(ys) + 1
-        width = int(np.clip(130 * (layers + 0.6), 560, 1400))
-        height = int(np.clip(95 * (rows + 0.9), 260, 900))
+        width = int(np.clip(np.clip(900 / (layers + 0.6), 80, 125) * (layers + 0.6), 480, 1400))
+        height = int(np.clip(80 * (rows + 0.9), 240, 900))
         self.figure.resize(width, height)
         x_span, y_span = max(xs) - min(xs) + 1.5, max(ys) - min(ys) + 1.5
         self._aspect = (x_span / width) / (y_span / height)  # y data units per x data unit, for round rings
@@ -219,8 +218,8 @@ class BackpropView:
 
     def _stepped(self, change=None):
         state = self.state
+        self.figure.update(self._marks())  # first: the picture is what the learner waits for
         self._sync_controls()
-        self.figure.update(self._marks())
         phase = {"forward": "forward pass", "backward": "backward pass", "done": "done"}[state.phase]
         lines = "".join(f"<div style='font-family:monospace'>{html.escape(line)}</div>" for line in state.explain())
         self.explanation.value = (f"<div><b>step {state.position} of {state.total_steps}</b> · {phase}</div>"
@@ -265,6 +264,11 @@ def _parse(name, text):
         return np.asarray(ast.literal_eval(text), dtype=float)
     except (ValueError, SyntaxError, TypeError):
         raise ValueError(f"{name} must be a number or a list of numbers such as [1.0, 2.0], got {text!r}") from None
+
+
+def _list_text(value) -> str:
+    """An array as a list a learner can edit: float32 noise dropped (0.1, not 0.10000000149011612)."""
+    return str(np.vectorize(lambda v: float(f"{v:.7g}"), otypes=[float])(np.asarray(value, float)).tolist())
 
 
 def _same(text, value) -> bool:

@@ -12,7 +12,8 @@ from pathlib import Path
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
-# In-page probe: time from a key press to the next redraw of a panel canvas, and a checksum of its pixels.
+# In-page probe: time from a key press to the next redraw of a panel canvas, and a checksum of its pixels
+# (taken after the time stamp: summing a large canvas takes several ms that are not the panel's).
 PROBE_JS = """
 (selector) => {
   const canvas = document.querySelector(selector);
@@ -25,7 +26,7 @@ PROBE_JS = """
   };
   document.addEventListener('keydown', () => { if (!probe.t0) probe.t0 = performance.now(); }, true);
   new MutationObserver(() => {
-    if (probe.t0 && !probe.t1) { probe.sum = probe.checksum(); probe.t1 = performance.now(); }
+    if (probe.t0 && !probe.t1) { probe.t1 = performance.now(); probe.sum = probe.checksum(); }
   }).observe(canvas, {attributes: true, attributeFilter: ['data-frame']});
 }
 """

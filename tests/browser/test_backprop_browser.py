@@ -1,0 +1,51 @@
+"""The backprop stepper in a real Chromium via Voila: clicking "step" highlights a node and changes the picture."""
+from pathlib import Path
+
+import pytest
+
+from harness import PROBE_JS, chromium_page, open_panel, press_and_time, voila
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+HERE = Path(__file__).parent
+EXPLAIN = ".nnw-bp-explain"
+
+# Pixels of the highlight colours: orange (#f28e2b) rings the node a forward step computes, red (#c0392b)
+# rings a node the backward pass reaches (gradient text is red too, so only orange is unique).
+COUNT_ORANGE = """
+() => {
+  const c = document.querySelector('canvas.nnwidgets-canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4)
+    if (Math.abs(d[i] - 242) < 12 && Math.abs(d[i + 1] - 142) < 12 && Math.abs(d[i + 2] - 43) < 12) n++;
+  return n;
+}
+"""
+
+
+def click_and_wait(page, css):
+    page.evaluate(PROBE_JS, "canvas.nnwidgets-canvas")
+    before = page.evaluate("() => window.__nnw.checksum()")
+    page.evaluate("() => { window.__nnw.t0 = performance.now(); }")
+    page.click(css)
+    page.wait_for_function("() => window.__nnw.t1 > 0", timeout=10_000)
+    return before, page.evaluate("() => window.__nnw.sum")
+
+
+def test_step_highlights_the_node_and_changes_the_picture(chromium_path):
+    with voila(HERE / "backprop_panel.ipynb") as url, chromium_page(chromium_path) as page:
+        open_panel(page, url, slider_class="nnw-bp-position")
+        assert "step 0 of 16" in page.inner_text(EXPLAIN)
+        assert page.evaluate(COUNT_ORANGE) == 0  # nothing highlighted before the first step
+        before, after = click_and_wait(page, ".nnw-bp-step")
+        assert after != before, "the canvas pixels did not change"
+        page.wait_for_function(f"() => document.querySelector('{EXPLAIN}').innerText.includes('step 1 of 16')")
+        assert "mul = w0 × x0 = 2 × −1 = −2" in page.inner_text(EXPLAIN)
+        assert page.evaluate(COUNT_ORANGE) > 200, "no highlighted node on the canvas"
+        result = press_and_time(page, "nnw-bp-position", "End")  # scrub to the end of the backward pass
+        assert result["after"] != result["before"]
+        page.wait_for_function(f"() => document.querySelector('{EXPLAIN}').innerText.includes('step 16 of 16')")
+        assert "∂f/∂w0 ← upstream × local = 0.196612 × −1 = −0.196612" in page.inner_text(EXPLAIN)
+        assert "done" in page.inner_text(EXPLAIN) and page.evaluate(COUNT_ORANGE) == 0
+        ours = [e for e in page.nnw_console if "nnwidgets" in e or "anywidget" in e or "pageerror" in e]
+        assert not ours, ours
