@@ -22,6 +22,16 @@ def float_slider(description: str, value: float, css_class: str, lo=-2.0, hi=2.0
     return slider
 
 
+def log_slider(description: str, value: float, css_class: str, lo=-4.0, hi=1.0, step=0.05):
+    """A base-10 log slider (learning rates) whose exponent grid passes through ``value`` (see ``anchor``)."""
+    slider = widgets.FloatLogSlider(min=lo, max=hi, step=step, base=10, description=description,
+                                    readout_format=".3g", continuous_update=True, layout=widgets.Layout(width="300px"))
+    slider.add_class(css_class)
+    slider._nnw_range = (lo, hi)
+    anchor(slider, value)
+    return slider
+
+
 def anchor(slider, value: float) -> None:
     """Move ``slider`` to ``value`` with its step grid shifted to pass through it.
 
@@ -29,17 +39,25 @@ def anchor(slider, value: float) -> None:
     value set from Python off that grid (w1 = 0.333 with step 0.05) would silently become 0.35.
     With the grid anchored at the value there is nothing to snap, and arrow keys step from it.
     """
+    grid = value
+    if isinstance(slider, widgets.FloatLogSlider):  # the grid is on the exponent: min + k * step
+        grid = math.log(value, slider.base) if value > 0 else slider.min
+    _anchor_grid(slider, grid, value)
+
+
+def _anchor_grid(slider, value: float, shown: float) -> None:
+    """Shift ``slider``'s min/max (keeping its step) so that min + k * step hits ``value``; show ``shown``."""
     lo, hi = getattr(slider, "_nnw_range", (slider.min, slider.max))
     lo, hi, step = min(lo, value), max(hi, value), slider.step
     steps = (value - slider.min) / step
     if slider.min <= value <= slider.max and abs(steps - round(steps)) < 1e-6:  # already on the grid
-        slider.value = value
+        slider.value = shown
         return
     with slider.hold_trait_notifications():
         slider.max = max(slider.max, value + step * math.ceil((hi - value) / step - 1e-9))
         slider.min = value - step * math.ceil((value - lo) / step - 1e-9)
         slider.max = value + step * math.ceil((hi - value) / step - 1e-9)
-        slider.value = value
+        slider.value = shown
 
 
 def from_control(value, current):
@@ -69,7 +87,7 @@ def bind(state, name: str, control) -> None:
             return
         syncing.append(True)
         try:
-            if isinstance(control, widgets.FloatSlider):
+            if isinstance(control, (widgets.FloatSlider, widgets.FloatLogSlider)):
                 anchor(control, change["new"])
             else:
                 control.value = change["new"]

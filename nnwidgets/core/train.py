@@ -1,0 +1,124 @@
+"""The optimizers racing on a real model: the XOR net and softmax regression on Iris.
+
+Each epoch shuffles the data and takes ceil(n / batch_size) updates (the last batch may be smaller, as in
+PyTorch's DataLoader); full batch, mini-batch and stochastic (batch 1) are the same code with another
+``batch_size``. Losses are on the whole training set, once before training and after every epoch.
+"""
+from __future__ import annotations
+
+import math
+import time
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..data import load_iris
+from .mlp import init_mlp_params, mlp_forward
+from .optim import apply_updates, optimizer
+
+EPOCHS_PER_CALL = 10
+
+
+def xor_loss(params, x, t):
+    """Per-sample ½·Σ(y − t)² of the seed's 2-3-1 sigmoid net (its mean is the MLP panel's loss)."""
+    return 0.5 * jnp.sum((mlp_forward(params, x) - t) ** 2, axis=-1)
+
+
+def softmax_regression_loss(params, x, t):
+    """Per-sample natural-log cross-entropy of softmax(x W + b) against one-hot ``t``."""
+    logits = x @ params["W"] + params["b"]
+    return -jnp.sum(t * jax.nn.log_softmax(logits), axis=-1)
+
+
+def xor_problem(seed: int = 0):
+    """(loss, initial params, x, t): the seed's XOR net with its uniform(0, 1) weights."""
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    t = np.array([[0], [1], [1], [0]], np.float32)
+    return xor_loss, init_mlp_params(seed, 2, 3, 1), x, t
+
+
+def iris_problem():
+    """(loss, zero params, standardised x, one-hot t): softmax regression on the shipped Iris data."""
+    X, y = load_iris()
+    x = (X - X.mean(axis=0)) / X.std(axis=0)
+    t = np.eye(3, dtype=np.float32)[y]
+    return softmax_regression_loss, {"W": np.zeros((4, 3), np.float32), "b": np.zeros(3, np.float32)}, x, t
+
+
+def iterations_per_epoch(n: int, batch_size: int) -> int:
+    """Updates per epoch: ceil(n / batch_size) (500 samples, batch 10 -> 50)."""
+    return math.ceil(n / batch_size)
+
+
+@partial(jax.jit, static_argnames=("loss", "kinds", "epochs", "batch_size"))
+def _train(loss, kinds, epochs, batch_size, carry, hps, x, t):
+    n = x.shape[0]
+    iters = -(-n // batch_size)
+    padded = iters * batch_size
+
+    def full_loss(params):
+        return jnp.mean(loss(params, x, t))
+
+    def batch_loss(params, idx, mask):
+        return jnp.sum(loss(params, x[idx], t[idx]) * mask) / jnp.sum(mask)
+
+    results = []
+    for kind, hp, (params, state, key) in zip(kinds, hps, carry):
+        opt = optimizer(kind)
+
+        def iteration(c, batch):
+            params, state = c
+            idx, mask = batch
+            updates, state = opt.update(jax.grad(batch_loss)(params, idx, mask), state, hp)
+            return (apply_updates(params, updates), state), None
+
+        def epoch(c, _):
+            params, state, key = c
+            key, sub = jax.random.split(key)
+            order = jnp.concatenate([jax.random.permutation(sub, n), jnp.zeros(padded - n, jnp.int32)])
+            mask = (jnp.arange(padded) < n).astype(x.dtype)
+            batches = (order.reshape(iters, batch_size), mask.reshape(iters, batch_size))
+            (params, state), _ = jax.lax.scan(iteration, (params, state), batches)
+            return (params, state, key), full_loss(params)
+
+        (params, state, key), losses = jax.lax.scan(epoch, (params, state, key), None, length=epochs)
+        results.append(((params, state, key), losses))
+    return results
+
+
+def train_race(problem, kinds: tuple, hps: tuple, epochs: int, batch_size: int, seed: int = 0,
+               progress: bool = True) -> np.ndarray:
+    """Train one copy of ``problem``'s model per optimizer; losses (len(kinds), epochs + 1), row 0 at the start.
+
+    Runs in about 20 jitted groups of epochs (at least ``EPOCHS_PER_CALL``); a tqdm.auto bar appears only when the run will
+    take more than a second (estimated from the second group, the first includes compiling).
+    """
+    from tqdm.auto import tqdm
+
+    loss, params0, x, t = problem
+    n = x.shape[0]
+    batch_size = min(int(batch_size), n)
+    hps = tuple({k: np.float32(v) for k, v in hp.items()} for hp in hps)
+    carry = tuple((jax.tree.map(jnp.asarray, params0), optimizer(kind).init(params0), jax.random.PRNGKey(seed))
+                  for kind in kinds)
+    start = float(jnp.mean(loss(params0, x, t)))
+    curves, done, calls, bar = [], 0, 0, None
+    try:
+        chunk = max(EPOCHS_PER_CALL, math.ceil(epochs / 20))  # few calls, at most two compiled lengths
+        while done < epochs:
+            size = min(chunk, epochs - done)
+            began = time.perf_counter()
+            out = _train(loss, tuple(kinds), size, batch_size, carry, hps, x, t)
+            carry = tuple(c for c, _ in out)
+            curves.append(np.stack([np.asarray(losses) for _, losses in out]))
+            seconds, done, calls = time.perf_counter() - began, done + size, calls + 1
+            if progress and bar is None and calls >= 2 and seconds * (epochs - done) / size > 1.0:
+                bar = tqdm(total=epochs, initial=done, desc="training", unit="epoch", leave=False)
+            elif bar is not None:
+                bar.update(size)
+    finally:
+        if bar is not None:
+            bar.close()
+    return np.concatenate([np.full((len(kinds), 1), start, np.float32)] + curves, axis=1)
