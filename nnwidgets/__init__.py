@@ -20,6 +20,8 @@ _PUBLIC = {
     "mse": "nnwidgets.core.softmax",
     "naive_softmax": "nnwidgets.core.softmax",
     "BackpropStepper": "nnwidgets.panels.backprop",
+    "OptimizerRace": "nnwidgets.panels.optimizer_race",
+    "load_iris": "nnwidgets.data",
     "ConvShapeVisualizer": "nnwidgets.panels.conv",
     "conv_output_size": "nnwidgets.core.conv",
     "conv2d": "nnwidgets.core.conv",

@@ -181,7 +181,7 @@ class BackpropView:
         self._values_changed()
 
     def _draw_static(self, ax):
-        state, graph, pos = self.state, self.state.graph, self.positions
+        graph, pos = self.state.graph, self.positions
         for k, op in enumerate(graph.ops):
             x1, y1 = pos[("node", k)]
             for i, o in enumerate(op.operands):

@@ -1,0 +1,290 @@
+"""The view of the optimizer race: contour plot with paths, loss curves, leaderboard, per-optimizer sliders."""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..core.optim import kind_of
+from ..core.race import SURFACES
+from ..render import LayeredFigure, marks, new_figure
+from ._controls import INK, WRONG, anchor, float_slider, from_control, log_slider, message_html, number, table_html
+from .optimizer_race import is_transformation, surface_from_text
+
+COLORS = {"sgd": "#4e79a7", "momentum": "#f28e2b", "nesterov": "#e15759", "adagrad": "#76b7b2",
+          "rmsprop": "#59a14f", "adam": "#b07aa1", None: "#9c755f"}
+SLIDERS = {"momentum": (0.0, 0.99, 0.01), "rho": (0.0, 0.999, 0.001), "beta1": (0.0, 0.99, 0.01),
+           "beta2": (0.9, 0.9999, 0.0001)}
+GRID = 120
+
+
+def color(key: str) -> str:
+    return COLORS[kind_of(key)]
+
+
+class RaceView:
+    def __init__(self, state):
+        self.state = state
+        fig = new_figure(900, 420)
+        self.contour = fig.add_axes((0.06, 0.11, 0.56, 0.8))
+        self.loss_axes = fig.add_axes((0.71, 0.11, 0.27, 0.8))
+        self.figure = LayeredFigure(fig)
+        self.figure.canvas.on_click(self._clicked)
+        self.leaderboard, self.status, self.info = widgets.HTML(), widgets.HTML(), widgets.HTML()
+        self.leaderboard.add_class("nnw-leaderboard")
+        self.controls = self._build_controls()
+        self.racer_controls, racer_rows = {}, []
+        for key in state.optimizers:
+            row = self._build_racer(key)
+            if row is not None:
+                racer_rows.append(row)
+        c = self.controls
+        self.widget = widgets.VBox([
+            self.figure.canvas, widgets.HBox([c["play"], c["step"]]),
+            widgets.HBox([widgets.VBox([c["surface"], c["custom"], c["steps"]]), widgets.VBox([c["x0"], c["y0"]])]),
+            widgets.VBox(racer_rows), self.leaderboard, self.info, self.status])
+        state.observe(self._static_changed, names=["surface", "view_box", "start"])
+        state.observe(self._moved, names=["optimizers", "steps", "step", "enabled", "tol"])
+        state.observe(lambda ch: ch["new"] and setattr(self.status, "value", message_html("error", ch["new"])),
+                      names="error")
+        self._loss_limits = None
+        self._static_changed()
+
+    # ---- controls ---------------------------------------------------------------------------------
+    def _build_controls(self):
+        state = self.state
+        x0, x1, y0, y1 = state.box
+        c = {"surface": widgets.Dropdown(options=list(SURFACES) + ["custom"], description="surface",
+                                         value=state.surface if isinstance(state.surface, str) else "custom"),
+             "custom": widgets.Text(placeholder="f(x, y), e.g. x**2 + 3*y**2 + sin(x)", description="f(x, y)",
+                                    continuous_update=False, layout=widgets.Layout(width="340px")),
+             "steps": widgets.IntSlider(value=state.steps, min=1, max=1000, description="steps",
+                                        continuous_update=False),
+             "step": widgets.IntSlider(value=state.step, min=0, max=state.steps, description="step",
+                                       continuous_update=True, layout=widgets.Layout(width="420px")),
+             "play": widgets.Play(min=0, max=state.steps, interval=80),
+             "x0": float_slider("start x", state.start[0], "nnw-start-x", lo=x0, hi=x1, step=0.1),
+             "y0": float_slider("start y", state.start[1], "nnw-start-y", lo=y0, hi=y1, step=0.1)}
+        for name, control in c.items():
+            control.add_class(f"nnw-{name}")
+        if not isinstance(state.surface, str):
+            c["custom"].value = state.surface_name
+        c["surface"].observe(lambda ch: ch["new"] != "custom" and self._edit("surface", ch["new"]), names="value")
+        c["custom"].observe(lambda ch: ch["new"].strip() and self._edit("surface", ch["new"], text=True), names="value")
+        c["steps"].observe(lambda ch: self._edit("steps", ch["new"]), names="value")
+        for name in ("step", "play"):  # Play is linked in the kernel, so a slider press sends one message
+            c[name].observe(lambda ch: self._edit("step", ch["new"]), names="value")
+        for axis, name in enumerate(("x0", "y0")):
+            c[name].observe(lambda ch, axis=axis: self._move_start(axis, ch["new"]), names="value")
+        return c
+
+    def _build_racer(self, key):
+        state = self.state
+        value = state.optimizers[key]
+        on = widgets.Checkbox(value=state.enabled.get(key, True), description=key, indent=False,
+                              layout=widgets.Layout(width="110px"))
+        on.add_class(f"nnw-on-{key.lower()}")
+        on.observe(lambda ch: setattr(state, "enabled", {**state.enabled, key: ch["new"]}), names="value")
+        swatch = widgets.HTML(f"<span style='color:{color(key)};font-size:20px'>●</span>")
+        if is_transformation(value):
+            return widgets.HBox([swatch, on, widgets.HTML("optax transformation (hyperparameters inside it)")])
+        kind = kind_of(key)
+        sliders = {"lr": log_slider("lr", value["lr"], f"nnw-lr-{kind}")}
+        for name in value:
+            if name in SLIDERS:
+                lo, hi, step = SLIDERS[name]
+                sliders[name] = float_slider(name, value[name], f"nnw-{name}-{kind}", lo=lo, hi=hi, step=step)
+                sliders[name].readout_format = ".4g"
+        for name, slider in sliders.items():
+            slider.observe(lambda ch, name=name: self._hyper(key, name, ch["new"]), names="value")
+        self.racer_controls[key] = sliders
+        return widgets.HBox([swatch, on, *sliders.values()])
+
+    def _edit(self, name, value, text=False):
+        if getattr(self, "_syncing", False):
+            return
+        try:
+            setattr(self.state, name, surface_from_text(value) if text else value)
+        except ValueError as err:
+            self.status.value = message_html("error", str(err))
+            self._sync_controls()
+
+    def _hyper(self, key, name, value):
+        if getattr(self, "_syncing", False):
+            return
+        value = from_control(value, self.state.optimizers[key][name])
+        if value is not None:
+            try:
+                self.state.set_hyperparameter(key, name, value)
+            except ValueError as err:
+                self.status.value = message_html("error", str(err))
+                self._sync_controls()
+
+    def _move_start(self, axis, value):
+        start = list(self.state.start)
+        value = from_control(value, start[axis])
+        if value is not None:
+            start[axis] = value
+            self._edit("start", tuple(start))
+
+    def _clicked(self, axes, x, y):
+        if axes == 0:  # a click on the contour plot starts the race there
+            self._edit("start", (round(x, 3), round(y, 3)))
+
+    def _sync_controls(self):
+        state, c = self.state, self.controls
+        self._syncing = True
+        try:
+            for axis, name in enumerate(("x0", "y0")):
+                if c[name].value != state.start[axis]:
+                    anchor(c[name], state.start[axis])
+            c["steps"].value = state.steps
+            c["step"].max = c["play"].max = state.steps
+            c["step"].value = c["play"].value = state.step
+            if isinstance(state.surface, str):
+                c["surface"].value = state.surface
+            for key, sliders in self.racer_controls.items():
+                for name, slider in sliders.items():
+                    if slider.value != state.optimizers[key][name]:
+                        anchor(slider, state.optimizers[key][name])
+        finally:
+            self._syncing = False
+
+    # ---- drawing ----------------------------------------------------------------------------------
+    def _static_changed(self, change=None):
+        """The contour plot and the loss axes: redrawn only when the surface or the start point move."""
+        state, ax, lx = self.state, self.contour, self.loss_axes
+        x0, x1, y0, y1 = state.box
+        ax.clear()
+        xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
+        X, Y = np.meshgrid(xs, ys)
+        Z = np.asarray(state.function(X.astype(np.float32), Y.astype(np.float32)), float)
+        finite = Z[np.isfinite(Z)]
+        if state.minimum is not None and finite.size:
+            levels = np.geomspace(max(finite.min() - state.minimum, 1e-3), finite.max() - state.minimum + 1e-9, 18)
+            ax.contour(X, Y, Z - state.minimum, levels=levels, cmap="Greys_r", linewidths=0.7, alpha=0.8)
+        elif finite.size:
+            ax.contour(X, Y, Z, levels=20, cmap="Greys_r", linewidths=0.7, alpha=0.8)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_title(f"{state.surface_name}  (click to move the start)", fontsize=10)
+        ax.tick_params(labelsize=8)
+        start_loss = float(state.function(np.float32(state.start[0]), np.float32(state.start[1])))
+        lx.clear()
+        lx.set_title("loss per step", fontsize=10)
+        lx.tick_params(labelsize=8)
+        lx.set_xlim(0, state.steps)
+        if state.minimum is not None:
+            lx.set_yscale("log")
+            top = max(start_loss - state.minimum, 1e-6) * 30
+            lx.set_ylim(top * 1e-9, top)
+        else:
+            span = max(abs(start_loss), 1.0) * 1e3
+            lx.set_ylim(start_loss - span, start_loss + span)
+        lx.set_xlabel("step", fontsize=8)
+        self._loss_limits = lx.get_ylim()
+        self.figure.refresh_static()
+        self._moved()
+
+    def _moved(self, change=None):
+        state = self.state
+        self._sync_controls()
+        if self.loss_axes.get_xlim()[1] != state.steps:
+            self.loss_axes.set_xlim(0, state.steps)
+            self.figure.refresh_static()
+        self.figure.update(self._marks())
+        self.leaderboard.value = self._leaderboard()
+        if not state.error:
+            self.status.value = ""
+
+    def _marks(self) -> list:
+        state, out = self.state, []
+        k = state.step
+        lo, hi = self._loss_limits
+        offset = state.minimum or 0.0
+        out.append(marks.points([state.start[0]], [state.start[1]], fill=INK, size=9, marker="s"))
+        steps = np.arange(state.steps + 1)
+        for key, r in state._results.items():
+            if not state.enabled.get(key, True):
+                continue
+            col, end = color(key), r["diverged"] if r["diverged"] is not None else state.steps + 1
+            path = r["path"][:end]
+            out.append(marks.line(path[:, 0], path[:, 1], color=col, width=1.5, alpha=0.35))
+            now = min(k, end - 1)
+            out.append(marks.line(path[:now + 1, 0], path[:now + 1, 1], color=col, width=2.5))
+            out.append(marks.points([path[now, 0]], [path[now, 1]], fill=col, edge="white", size=11))
+            if r["diverged"] is not None and k >= r["diverged"] - 1:
+                out.append(marks.points([path[-1, 0]], [path[-1, 1]], fill=WRONG, size=16, marker="x"))
+            out += self._state_arrows(key, r, now, col)
+            curve = np.clip(r["losses"][:end] - offset, lo, hi) if state.minimum is not None else \
+                np.clip(r["losses"][:end], lo, hi)
+            out.append(marks.line(steps[:end], curve, color=col, width=2, axes=1))
+        out.append(marks.line([k, k], [lo, hi], color="#999999", width=1, dash=[4, 3], axes=1))
+        return out
+
+    def _state_arrows(self, key, r, k, col) -> list:
+        """Inside the optimizer, at the marker: momentum's velocity v = −lr·b (the book's v) and, for the
+        adaptive methods, the next step with its per-axis scaling (AdaGrad/RMSProp lr/(√h + ε), Adam m̂/√v̂)."""
+        kind = kind_of(key)
+        if kind is None or kind == "sgd":
+            return []
+        p = r["path"][k]
+        if kind in ("momentum", "nesterov"):
+            move = -self.state.optimizers[key]["lr"] * np.asarray(r["states"].velocity[k], float)
+        elif k < self.state.steps:
+            move = np.asarray(r["path"][k + 1], float) - p
+        else:
+            return []
+        return self._arrow(p, move, col) if np.all(np.isfinite(move)) and np.any(move) else []
+
+    def _arrow(self, p, d, col) -> list:
+        x0, x1, y0, y1 = self.state.box
+        scale = np.array([x1 - x0, y1 - y0])
+        unit = d / scale  # in axes fractions, so the head looks the same on any surface
+        length = np.hypot(*unit)
+        if length < 1e-4:
+            return []
+        head = min(0.025, length * 0.5) * unit / length
+        left = np.array([-head[0] - 0.5 * head[1], -head[1] + 0.5 * head[0]]) * scale
+        right = np.array([-head[0] + 0.5 * head[1], -head[1] - 0.5 * head[0]]) * scale
+        tip = p + d
+        return [marks.line([p[0], tip[0]], [p[1], tip[1]], color=col, width=2),
+                marks.line([tip[0] + left[0], tip[0], tip[0] + right[0]], [tip[1] + left[1], tip[1], tip[1] + right[1]],
+                           color=col, width=2)]
+
+    def _leaderboard(self) -> str:
+        state = self.state
+        rows, bad = [], []
+        for i, row in enumerate(state.leaderboard()):
+            key = row["name"]
+            status = (f"diverged at step {row['diverged']}" if row["diverged"] is not None
+                      else (f"{row['finished']}" if row["finished"] is not None else "—"))
+            if row["diverged"] is not None:
+                bad.append(i)
+            swatch = f"<span style='color:{color(key)}'>●</span> {html.escape(key)}"
+            rows.append([swatch, number(row["loss"]), f"({number(row['point'][0])}, {number(row['point'][1])})",
+                         status, self._inner_state(key)])
+        table = table_html(["optimizer", f"loss at step {state.step}", "point", f"steps to loss < {state.tol:g}",
+                            "inside the optimizer"], rows, "nnw-race-table", bad_rows=bad)
+        return table
+
+    def _inner_state(self, key) -> str:
+        """The optimizer's state after ``step`` updates, as the rules name it."""
+        state = self.state
+        value = state.optimizers[key]
+        if is_transformation(value):
+            return ""
+        kind, s, k = kind_of(key), state.states[key], state.step
+        pair = lambda a: f"({number(float(a[k][0]))}, {number(float(a[k][1]))})"  # noqa: E731
+        if kind in ("momentum", "nesterov"):
+            return f"velocity b = {pair(s.velocity)}"
+        if kind in ("adagrad", "rmsprop"):
+            h = np.asarray(s.accumulator[k], float)
+            eff = value["lr"] / (np.sqrt(h) + value["eps"])
+            name = "h = Σg²" if kind == "adagrad" else "v = avg g²"
+            return f"{name} = {pair(s.accumulator)}, lr per axis = ({number(eff[0])}, {number(eff[1])})"
+        if kind == "adam":
+            return f"m = {pair(s.m)}, v = {pair(s.v)}"
+        return ""
+
