@@ -32,6 +32,9 @@ PACE_MS = 150
 BACKPROP = ("panel = nw.BackpropStepper(lambda a, b, c: jnp.tanh(a * b + c) * jnp.exp(-a) + (a - c) ** 2 / (1 + b * b)"
             " + jnp.sin(a * c), a=0.5, b=-1.0, c=0.25)\npanel.position = 13")
 
+SIX = ('{"SGD": {"lr": 0.1}, "Momentum": {"lr": 0.05}, "Nesterov": {"lr": 0.05}, "AdaGrad": {"lr": 0.5}, '
+       '"RMSProp": {"lr": 0.05}, "Adam": {"lr": 0.1}}')
+
 # panel name -> (notebook code setting `panel`, css class of the slider to press, code to change it in the kernel)
 PANELS = {
     "PerceptronExplorer": ('panel = nw.PerceptronExplorer(gate="AND")', "nnw-w1", "panel.w1 = float(v)"),
@@ -40,6 +43,8 @@ PANELS = {
     "ConvShapeVisualizer": ('panel = nw.ConvShapeVisualizer(input_shape=(7, 7, 1), kernel_size=3, stride=1)',
                             "nnw-position", "panel.position = (panel.position + 1) % 25"),
     "BackpropStepper (15 nodes)": (BACKPROP, "nnw-bp-position", "panel.position = 10 + (panel.position - 9) % 10"),
+    "OptimizerRace (6 x 200 steps)": (f"panel = nw.OptimizerRace(steps=200, optimizers={SIX})", "nnw-lr-sgd",
+                                      "panel.set_hyperparameter('SGD', 'lr', float(0.05 + abs(v) / 10))"),
 }
 
 KERNEL_TIMING = """
@@ -166,6 +171,59 @@ def xor_torch_seed(epochs=20000):
     return losses
 
 
+def race_numpy(start, kinds, hps, steps):
+    """The same six update rules as nnwidgets.core.optim, as a plain NumPy loop on x²/20 + y²."""
+    paths = []
+    for kind, hp in zip(kinds, hps):
+        p, b, h, m, v = np.array(start, float), np.zeros(2), np.zeros(2), np.zeros(2), np.zeros(2)
+        path = [p.copy()]
+        for t in range(1, steps + 1):
+            g = np.array([p[0] / 10, 2 * p[1]])
+            if kind == "sgd":
+                p = p - hp["lr"] * g
+            elif kind in ("momentum", "nesterov"):
+                b = hp["momentum"] * b + g
+                p = p - hp["lr"] * (g + hp["momentum"] * b if kind == "nesterov" else b)
+            elif kind == "adagrad":
+                h = h + g * g
+                p = p - hp["lr"] * g / (np.sqrt(h) + hp["eps"])
+            elif kind == "rmsprop":
+                h = hp["rho"] * h + (1 - hp["rho"]) * g * g
+                p = p - hp["lr"] * g / (np.sqrt(h) + hp["eps"])
+            else:
+                m = hp["beta1"] * m + (1 - hp["beta1"]) * g
+                v = hp["beta2"] * v + (1 - hp["beta2"]) * g * g
+                mh, vh = m / (1 - hp["beta1"] ** t), v / (1 - hp["beta2"] ** t)
+                p = p - hp["lr"] * mh / (np.sqrt(vh) + hp["eps"])
+            path.append(p.copy())
+        paths.append(np.array(path))
+    return paths
+
+
+def race_comparison(steps=1000):
+    """6 optimizers x ``steps`` on the DLFS surface: a jitted re-run with a new lr (no compile) vs NumPy."""
+    from nnwidgets.core.optim import KINDS, check_hyperparameters
+    from nnwidgets.core.race import dlfs, race
+
+    hps = [check_hyperparameters(k, {"lr": 0.05}) for k in KINDS]
+    race(dlfs, (-7.0, 2.0), KINDS, tuple(hps), steps)  # compile once
+    lrs = iter(np.linspace(0.01, 0.1, 1000))
+
+    def jitted():
+        lr = next(lrs)
+        return race(dlfs, (-7.0, 2.0), KINDS, tuple({**hp, "lr": lr} for hp in hps), steps)
+
+    jax_s = median_time(jitted, 21)
+    numpy_s = median_time(lambda: race_numpy((-7.0, 2.0), KINDS, hps, steps), 5)
+    ours = race(dlfs, (-7.0, 2.0), KINDS, tuple(hps), steps)
+    # Agreement over the first 300 steps: later, coordinates reach float32's underflow (~1e-38) and RMSProp's
+    # decaying v makes float64 unstable near the minimum (|1 − 2·lr/√v| > 1), so the two legitimately part.
+    gap = max(float(np.max(np.abs(o["path"][:300] - n[:300])))
+              for o, n in zip(ours, race_numpy((-7.0, 2.0), KINDS, hps, steps)))
+    return {"race_steps": steps, "race_jax_s": jax_s, "race_numpy_s": numpy_s, "race_numpy_over_jax": numpy_s / jax_s,
+            "race_max_path_difference": gap}
+
+
 def compute_comparisons():
     import jax
 
@@ -185,6 +243,7 @@ def compute_comparisons():
     out = {"device": str(jax.devices()[0]), "xor_train_jax_first_call_s": first_call,
            "xor_train_jax_s": jitted, "xor_train_numpy_seed_s": numpy_loop,
            "numpy_over_jax": numpy_loop / jitted, "perceptron_forward_us": dispatch * 1e6}
+    out.update(race_comparison())
     try:
         import torch
 
@@ -231,6 +290,10 @@ def report(results) -> str:
     if c.get("torch_version"):
         lines.append(f"| seed PyTorch loop (torch {c['torch_version']}) | {c['xor_train_torch_seed_s']:.3f} | "
                      f"{c['torch_over_jax']:.0f}x |")
+    lines += ["", f"| 6 optimizers x {c['race_steps']} steps (DLFS surface) | seconds | vs jitted JAX |", "|---|---|---|",
+              f"| JAX, one jitted lax.scan, re-run with a new lr | {c['race_jax_s']:.4f} | 1.0x |",
+              f"| NumPy loop of the same rules | {c['race_numpy_s']:.3f} | {c['race_numpy_over_jax']:.0f}x |",
+              f"\nlargest difference between the two paths over the first 300 steps: {c['race_max_path_difference']:.1e}"]
     lines.append(f"\nperceptron_forward dispatch: {c['perceptron_forward_us']:.1f} us per call")
     return "\n".join(lines)
 

@@ -210,8 +210,9 @@ class RaceView:
                 continue
             col, end = color(key), r["diverged"] if r["diverged"] is not None else state.steps + 1
             path = r["path"][:end]
-            out.append(marks.line(path[:, 0], path[:, 1], color=col, width=1.5, alpha=0.35))
             now = min(k, end - 1)
+            if now < len(path) - 1:  # the rest of the path, faded
+                out.append(marks.line(path[now:, 0], path[now:, 1], color=col, width=1.5, alpha=0.35))
             out.append(marks.line(path[:now + 1, 0], path[:now + 1, 1], color=col, width=2.5))
             out.append(marks.points([path[now, 0]], [path[now, 1]], fill=col, edge="white", size=11))
             if r["diverged"] is not None and k >= r["diverged"] - 1:

@@ -7,6 +7,7 @@ Sizes are CSS pixels; colours are CSS / matplotlib colour strings.
 from __future__ import annotations
 
 import base64
+import math
 
 import numpy as np
 
@@ -14,7 +15,12 @@ _PX_TO_PT = 0.72  # figures are made at 100 dpi: one CSS pixel is 0.72 pt
 
 
 def _floats(values) -> list:
-    return [None if not np.isfinite(v) else round(float(v), 5) for v in np.ravel(values)]
+    """Numbers for JSON, rounded to 5 decimals; non-finite ones become None (a gap in a line)."""
+    array = np.asarray(values, dtype=float).ravel()
+    out = np.round(array, 5).tolist()
+    if not np.isfinite(array).all():
+        out = [v if math.isfinite(v) else None for v in out]
+    return out
 
 
 def line(xs, ys, *, color, width=2.0, dash=None, alpha=1.0, axes=0) -> dict:
