@@ -22,6 +22,8 @@ SHOTS = {  # file name -> code of the one notebook cell
                         'c.numbers = True\nc.position = 4\nc.selected_input = (4, 4)\nc',
     "backprop_neuron.png": 'g = nw.BackpropStepper.preset("sigmoid_neuron")\ng.position = 13\ng',
     "backprop_affine.png": 'g = nw.BackpropStepper.preset("affine")\ng.position = 11\ng',
+    "optimizer_race.png": 'r = nw.OptimizerRace(surface="dlfs", start=(-7.0, 2.0), steps=30)\nr.step = 12\nr',
+    "optimizer_model.png": 'r = nw.OptimizerRace()\nr.open_tab("real model")\nr',
 }
 
 
