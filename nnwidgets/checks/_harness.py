@@ -1,0 +1,135 @@
+"""How a check calls student code: a time limit, exceptions and in-place changes reported, answers turned
+into plain float64 arrays (so no object can fool a comparison), and one message format for every failure."""
+from __future__ import annotations
+
+import contextlib
+import copy
+import signal
+import threading
+
+import numpy as np
+
+#: Seconds each call into student code may take before the check fails it (override with ``timeout=``).
+DEFAULT_TIMEOUT = 10.0
+
+
+class _TimeUp(BaseException):
+    """Raised inside student code when its time is up (BaseException: a bare ``except Exception`` cannot swallow it)."""
+
+
+def show(value) -> str:
+    """A value as a student would write it: numbers with 6 significant digits."""
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return repr(value)
+    if array.ndim == 0:
+        return f"{float(array) + 0.0:.6g}"  # + 0.0 turns −0 into 0
+    return np.array2string(array, separator=", ", max_line_width=100,
+                           formatter={"float_kind": lambda v: f"{v + 0.0:.6g}"})
+
+
+class Failure:
+    """Builds the AssertionError a student sees: check name, the failing case, expected, got, hint."""
+
+    def __init__(self, check: str, total: int):
+        self.check, self.total = check, total
+
+    def __call__(self, case: int, inputs: str, expected=None, got=None, hint: str | None = None, what: str = ""):
+        lines = [f"{self.check}: case {case} of {self.total} failed{(' (' + what + ')') if what else ''}",
+                 f"  input:    {inputs}"]
+        if expected is not None:
+            lines.append(f"  expected: {expected if isinstance(expected, str) else show(expected)}")
+        if got is not None:
+            lines.append(f"  got:      {got if isinstance(got, str) else show(got)}")
+        if hint:
+            lines.append(f"  hint: {hint}")
+        raise AssertionError("\n".join(lines))
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float):
+    """SIGALRM-based limit (main thread on Unix): interrupts even a pure-Python endless loop."""
+    def handler(signum, frame):
+        raise _TimeUp()
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _in_thread(fn, args, seconds):
+    """Elsewhere: run in a daemon thread and stop waiting after ``seconds`` (the thread cannot be killed)."""
+    box = {}
+
+    def target():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as err:  # noqa: BLE001 - reported to the student below
+            box["error"] = err
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise _TimeUp()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def call(fail: Failure, case: int, inputs: str, fn, *args, timeout: float = DEFAULT_TIMEOUT, names=None):
+    """``fn(*copies of args)``: the result, or a failure naming a timeout, an exception or a changed input."""
+    copies = copy.deepcopy(args)
+    try:
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+            with _alarm(timeout):
+                result = fn(*copies)
+        else:
+            result = _in_thread(fn, copies, timeout)
+    except _TimeUp:
+        fail(case, inputs, hint=f"your code ran for more than {timeout:g} s (an endless loop?); the time limit "
+                                f"is the check's timeout argument")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as err:  # noqa: BLE001 - anything the student's code raises is reported, not re-raised
+        fail(case, inputs, hint=f"your code raised {type(err).__name__}: {err}")
+    for i, (before, after) in enumerate(zip(args, copies)):
+        if isinstance(before, np.ndarray) and not (before.shape == np.shape(after)
+                                                   and np.array_equal(before, after, equal_nan=True)):
+            name = names[i] if names else f"argument {i + 1}"
+            fail(case, inputs, hint=f"your code changed its input {name} in place: work on a copy "
+                                    f"(e.g. {name} = {name}.copy()) or build a new array")
+    return result
+
+
+def as_floats(fail: Failure, case: int, inputs: str, value, shape=None, what="your result"):
+    """``value`` as a plain float64 ndarray (never a subclass, never trusted to compare itself)."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        fail(case, inputs, got=repr(value), hint=f"{what} must be numbers, got {type(value).__name__}")
+    try:
+        array = np.array(value, dtype=np.float64)
+    except Exception as err:  # noqa: BLE001 - any object that does not convert is not an answer
+        fail(case, inputs, got=repr(value)[:200], hint=f"{what} must be numbers (a float or an array of floats); "
+                                                       f"it could not be converted: {type(err).__name__}: {err}")
+    if shape is not None and array.shape != tuple(shape):
+        fail(case, inputs, expected=f"shape {tuple(shape)}", got=f"shape {array.shape}",
+             hint=f"{what} has the wrong shape")
+    return array
+
+
+def scalar(fail: Failure, case: int, inputs: str, value, what="your result") -> float:
+    array = as_floats(fail, case, inputs, value, what=what)
+    if array.size != 1:
+        fail(case, inputs, got=show(array), hint=f"{what} must be one number, got shape {array.shape}")
+    return float(array.reshape(()))
+
+
+def close(got: np.ndarray, expected, rtol: float, atol: float) -> bool:
+    expected = np.asarray(expected, dtype=np.float64)
+    return got.shape == expected.shape and bool(np.all(np.isfinite(got))) and bool(
+        np.all(np.abs(got - expected) <= atol + rtol * np.abs(expected)))
