@@ -22,5 +22,5 @@ def execute(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or sorted(str(p) for p in Path("lessons").rglob("[0-9]*.ipynb")):
+    for name in sys.argv[1:] or sorted(str(p) for p in Path("lessons").rglob("*.ipynb") if ".ipynb_checkpoints" not in str(p)):
         execute(Path(name))

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import signal
 import threading
+import warnings
 
 import numpy as np
 
@@ -85,12 +86,14 @@ def _in_thread(fn, args, seconds):
 def call(fail: Failure, case: int, inputs: str, fn, *args, timeout: float = DEFAULT_TIMEOUT, names=None):
     """``fn(*copies of args)``: the result, or a failure naming a timeout, an exception or a changed input."""
     copies = copy.deepcopy(args)
-    try:
-        if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-            with _alarm(timeout):
-                result = fn(*copies)
-        else:
-            result = _in_thread(fn, copies, timeout)
+    try:  # warnings (overflow in exp ...) are not the verdict: wrong numbers are caught by the comparison
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+                with _alarm(timeout):
+                    result = fn(*copies)
+            else:
+                result = _in_thread(fn, copies, timeout)
     except _TimeUp:
         fail(case, inputs, hint=f"your code ran for more than {timeout:g} s (an endless loop?); the time limit "
                                 f"is the check's timeout argument")
