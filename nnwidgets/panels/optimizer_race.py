@@ -276,4 +276,6 @@ class OptimizerRace(RaceState, DisplaysAsWidget):
         return self.view.controls[name]
 
     def to_png(self) -> bytes:
-        return self.view.figure.to_png()
+        """The picture of the tab on show (static exports show what the learner was looking at)."""
+        view = self.tab_views.get(self.TABS[self.tabs.selected_index or 0], self.view)
+        return view.figure.to_png()

@@ -44,7 +44,8 @@ class RaceView:
             self.figure.canvas, widgets.HBox([c["play"], c["step"]]),
             widgets.HBox([widgets.VBox([c["surface"], c["custom"], c["steps"]]), widgets.VBox([c["x0"], c["y0"]])]),
             widgets.VBox(racer_rows), self.leaderboard, self.info, self.status])
-        state.observe(self._static_changed, names=["surface", "view_box", "start"])
+        state.observe(self._static_changed, names=["surface", "view_box"])
+        state.observe(self._start_moved, names=["start"])
         state.observe(self._moved, names=["optimizers", "steps", "step", "enabled", "tol"])
         state.observe(lambda ch: ch["new"] and setattr(self.status, "value", message_html("error", ch["new"])),
                       names="error")
@@ -153,7 +154,7 @@ class RaceView:
 
     # ---- drawing ----------------------------------------------------------------------------------
     def _static_changed(self, change=None):
-        """The contour plot and the loss axes: redrawn only when the surface or the start point move."""
+        """The contour plot and the loss axes: drawn again only when the surface (or its view box) changes."""
         state, ax, lx = self.state, self.contour, self.loss_axes
         x0, x1, y0, y1 = state.box
         ax.clear()
@@ -170,7 +171,26 @@ class RaceView:
         ax.set_ylim(y0, y1)
         ax.set_title(f"{state.surface_name}  (click to move the start)", fontsize=10)
         ax.tick_params(labelsize=8)
+        self._set_loss_limits()
+        self.figure.refresh_static()
+        self._moved()
+
+    def _start_moved(self, change=None):
+        """A new start only redraws the static layer when its loss leaves the loss plot's range."""
+        if self._set_loss_limits(only_if_needed=True):
+            self.figure.refresh_static()
+        self._moved()
+
+    def _set_loss_limits(self, only_if_needed=False) -> bool:
+        state, lx = self.state, self.loss_axes
         start_loss = float(state.function(np.float32(state.start[0]), np.float32(state.start[1])))
+        if only_if_needed and self._loss_limits is not None:
+            lo, hi = self._loss_limits
+            shifted = start_loss - (state.minimum or 0.0)
+            if state.minimum is not None and hi / 300 <= shifted <= hi / 3:
+                return False
+            if state.minimum is None and lo + (hi - lo) / 4 <= start_loss <= hi - (hi - lo) / 4:
+                return False
         lx.clear()
         lx.set_title("loss per step", fontsize=10)
         lx.tick_params(labelsize=8)
@@ -184,8 +204,7 @@ class RaceView:
             lx.set_ylim(start_loss - span, start_loss + span)
         lx.set_xlabel("step", fontsize=8)
         self._loss_limits = lx.get_ylim()
-        self.figure.refresh_static()
-        self._moved()
+        return True
 
     def _moved(self, change=None):
         state = self.state

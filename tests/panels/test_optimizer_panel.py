@@ -81,6 +81,24 @@ def test_surfaces_custom_functions_and_the_start_point():
     assert r.start == (1.5, 0.25)
 
 
+def test_moving_the_start_keeps_the_static_layer_unless_the_loss_range_must_change():
+    r = nw.OptimizerRace(optimizers=ISSUE_RACE)
+    background = r.view.figure.canvas.background
+    r.control("x0").value = -6.5
+    assert r.start == (-6.5, 2.0) and r.view.figure.canvas.background == background
+    r.start = (0.05, 0.05)  # the start loss falls by 1e4: the loss plot's range is redrawn
+    assert r.view.figure.canvas.background != background
+
+
+def test_the_static_image_shows_the_open_tab():
+    r = nw.OptimizerRace()
+    race_png = r.to_png()
+    r.open_tab("learning rate")
+    assert r.to_png() != race_png and r.to_png() == r.tab_views["learning rate"].figure.to_png()
+    r.open_tab("race")
+    assert r.to_png() == race_png
+
+
 def test_scrubbing_and_toggles_only_redraw():
     r = nw.OptimizerRace(optimizers=ISSUE_RACE)
     assert r.step == 30
