@@ -18,6 +18,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._progress import LateProgress
+
 from .._validate import finite_array, integer, positive_float, positive_int
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -138,33 +140,20 @@ def train_mlp(x, t, hidden_size=3, lr=0.1, epochs=20000, seed=0, init_params=Non
 
 
 def _run(params, x, t, lr, epochs, every, progress):
-    """Train in jitted groups of snapshots; a tqdm.auto bar appears only for runs that will last over a second.
-
-    The estimate uses the second group's time (the first one includes compilation),
-    so short runs such as the seed's XOR never print a bar.
-    """
-    from tqdm.auto import tqdm
-
+    """Train in jitted groups of snapshots; a tqdm.auto bar appears only for runs that will last over a second."""
     plan = [every] * (epochs // every) + ([epochs % every] if epochs % every else [])
-    losses, history, bar, done, calls = [], [], None, 0, 0
-    try:
+    losses, history = [], []
+    with LateProgress(epochs, enabled=progress) as bar:
         while plan:
             size = plan[0]
             count = min(SNAPSHOTS_PER_CALL, next((i for i, s in enumerate(plan) if s != size), len(plan)))
             started = time.perf_counter()
             params, (chunk_losses, chunk_params) = _train_snapshots(params, x, t, lr, snapshots=count, every=size)
             jax.block_until_ready(params)
-            seconds, length, calls = time.perf_counter() - started, count * size, calls + 1
-            plan, done = plan[count:], done + length
+            bar.advance(count * size, time.perf_counter() - started)
+            plan = plan[count:]
             losses.append(np.asarray(chunk_losses).ravel())
             history.append(chunk_params)
-            if progress and bar is None and calls >= 2 and seconds * (epochs - done) / length > 1.0:
-                bar = tqdm(total=epochs, initial=done, desc="training", unit="epoch", leave=False)
-            elif bar is not None:
-                bar.update(length)
-    finally:
-        if bar is not None:
-            bar.close()
     before = np.concatenate(losses)
     last = np.float32(_jit_loss(params, x, t))
     snapshots = {name: np.concatenate([np.asarray(h[name]) for h in history]) for name in PARAM_NAMES}

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..data import load_iris
 from .mlp import init_mlp_params, mlp_forward
+from ._progress import LateProgress
 from .optim import apply_updates, optimizer
 
 EPOCHS_PER_CALL = 10
@@ -95,8 +96,6 @@ def train_race(problem, kinds: tuple, hps: tuple, epochs: int, batch_size: int, 
     Runs in about 20 jitted groups of epochs (at least ``EPOCHS_PER_CALL``); a tqdm.auto bar appears only when the run will
     take more than a second (estimated from the second group, the first includes compiling).
     """
-    from tqdm.auto import tqdm
-
     loss, params0, x, t = problem
     n = x.shape[0]
     batch_size = min(int(batch_size), n)
@@ -104,21 +103,15 @@ def train_race(problem, kinds: tuple, hps: tuple, epochs: int, batch_size: int, 
     carry = tuple((jax.tree.map(jnp.asarray, params0), optimizer(kind).init(params0), jax.random.PRNGKey(seed))
                   for kind in kinds)
     start = float(jnp.mean(loss(params0, x, t)))
-    curves, done, calls, bar = [], 0, 0, None
-    try:
-        chunk = max(EPOCHS_PER_CALL, math.ceil(epochs / 20))  # few calls, at most two compiled lengths
+    curves, done = [], 0
+    chunk = max(EPOCHS_PER_CALL, math.ceil(epochs / 20))  # few calls, at most two compiled lengths
+    with LateProgress(epochs, enabled=progress) as bar:
         while done < epochs:
             size = min(chunk, epochs - done)
             began = time.perf_counter()
             out = _train(loss, tuple(kinds), size, batch_size, carry, hps, x, t)
             carry = tuple(c for c, _ in out)
             curves.append(np.stack([np.asarray(losses) for _, losses in out]))
-            seconds, done, calls = time.perf_counter() - began, done + size, calls + 1
-            if progress and bar is None and calls >= 2 and seconds * (epochs - done) / size > 1.0:
-                bar = tqdm(total=epochs, initial=done, desc="training", unit="epoch", leave=False)
-            elif bar is not None:
-                bar.update(size)
-    finally:
-        if bar is not None:
-            bar.close()
+            done += size
+            bar.advance(size, time.perf_counter() - began)
     return np.concatenate([np.full((len(kinds), 1), start, np.float32)] + curves, axis=1)

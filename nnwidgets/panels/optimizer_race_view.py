@@ -155,7 +155,7 @@ class RaceView:
     # ---- drawing ----------------------------------------------------------------------------------
     def _static_changed(self, change=None):
         """The contour plot and the loss axes: drawn again only when the surface (or its view box) changes."""
-        state, ax, lx = self.state, self.contour, self.loss_axes
+        state, ax = self.state, self.contour
         x0, x1, y0, y1 = state.box
         ax.clear()
         xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)

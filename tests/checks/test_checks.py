@@ -420,7 +420,7 @@ def test_the_optimizer_references_agree_with_core_optim():
     for kind in ("sgd", "nesterov", "adagrad", "rmsprop", "adam"):
         hp = SETTINGS[kind][0]
         opt = optimizer(kind)
-        w, state, ours = np.array([1.0, -2.0, 0.5]), None, None
+        w = np.array([1.0, -2.0, 0.5])
         core_state = opt.init(jnp.asarray(w, jnp.float32))
         state = tuple(np.zeros(3) for _ in range({"sgd": 0, "adam": 2}.get(kind, 1)))
         core_w = jnp.asarray(w, jnp.float32)

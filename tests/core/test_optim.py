@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnwidgets.core.optim import DEFAULTS, KINDS, check_hyperparameters, optimizer
-from nnwidgets.core.race import BLOWUP, SURFACES, dlfs, gradient_descent_1d, himmelblau, race
+from nnwidgets.core.race import BLOWUP, SURFACES, dlfs, gradient_descent_1d, race
 from nnwidgets.core.train import iris_problem, iterations_per_epoch, train_race, xor_problem
 
 # WORKED_EXAMPLES, "Optimizers": the book's rules (eps 1e-7), 30 updates from (-7, 2) on x²/20 + y².
