@@ -289,13 +289,7 @@ class Evaluation:
     sent: list
     local: list
     input_grads: dict
-
-    @property
-    def output(self) -> float:
-        return self._output
-
-    def __post_init__(self):
-        self._output = None
+    output: float
 
 
 def _program(graph: Graph):
@@ -354,10 +348,8 @@ def evaluate(graph: Graph, inputs: dict) -> Evaluation:
     dtypes = [graph.inputs[n][1] for n in graph.inputs]
     out = jax.device_get(program(*(np.asarray(inputs[n], dtype=d) for n, d in zip(graph.inputs, dtypes))))
     values, node_grads, sent, local, input_grads = out
-    result = Evaluation([np.asarray(v) for v in values], [np.asarray(g) for g in node_grads],
-                        sent, local, {n: np.asarray(g) for n, g in input_grads.items()})
-    result._output = float(values[graph.output])
-    return result
+    return Evaluation([np.asarray(v) for v in values], [np.asarray(g) for g in node_grads], sent, local,
+                      {n: np.asarray(g) for n, g in input_grads.items()}, float(values[graph.output]))
 
 
 def finite_difference_program(fn, shapes: dict, h: float = 1e-6):

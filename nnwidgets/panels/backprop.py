@@ -81,29 +81,30 @@ class BackpropState(HasTraits):
     # ---- validation and derived results -----------------------------------------------------------
     @validate("inputs")
     def _valid_inputs(self, proposal):
-        try:
-            values = check_inputs(self.names, proposal["value"])
-            shapes = {n: np.shape(v) for n, v in values.items()}
-            graph = self.graph
-            if graph is None or shapes != {n: s for n, (s, _) in graph.inputs.items()}:
-                graph = trace_graph(self.fn, values, self.sigmoid)
-            evaluation = evaluate(graph, values)
-        except ValueError as err:
-            self.error = str(err)
-            raise
-        self.graph, self.evaluation = graph, evaluation
+        values = self._reported(check_inputs, self.names, proposal["value"])
+        shapes = {n: np.shape(v) for n, v in values.items()}
+        retrace = self.graph is None or shapes != {n: s for n, (s, _) in self.graph.inputs.items()}
+        self._compute(values, self.sigmoid, retrace)
         return values
 
     @validate("sigmoid")
     def _retrace(self, proposal):
         if self.inputs:
-            try:
-                self.graph = trace_graph(self.fn, self.inputs, proposal["value"])
-            except ValueError as err:
-                self.error = str(err)
-                raise
-            self.evaluation = evaluate(self.graph, self.inputs)
+            self._compute(self.inputs, proposal["value"], retrace=True)
         return proposal["value"]
+
+    def _compute(self, values, sigmoid, retrace):
+        """Trace (when the structure changes) and evaluate; a rejected value leaves both as they were."""
+        graph = self._reported(trace_graph, self.fn, values, sigmoid) if retrace else self.graph
+        self.graph, self.evaluation = graph, self._reported(evaluate, graph, values)
+
+    def _reported(self, function, *args):
+        """``function(*args)``; its ValueError is also shown in ``error`` for the view."""
+        try:
+            return function(*args)
+        except ValueError as err:
+            self.error = str(err)
+            raise
 
     @validate("position")
     def _clamp(self, proposal):
