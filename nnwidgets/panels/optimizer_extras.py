@@ -122,12 +122,16 @@ class ModelRaceState(HasTraits):
         return self.losses
 
 
+def one_plot():
+    """(axes, LayeredFigure) for the two small tabs: one plot, 560 x 300 pixels."""
+    fig = new_figure(560, 300)
+    return fig.add_axes((0.1, 0.14, 0.86, 0.76)), LayeredFigure(fig)
+
+
 class LearningRateView:
     def __init__(self, state: LearningRateState):
         self.state = state
-        fig = new_figure(560, 300)
-        self.axes = fig.add_axes((0.1, 0.14, 0.86, 0.76))
-        self.figure = LayeredFigure(fig)
+        self.axes, self.figure = one_plot()
         self.verdict = widgets.HTML()
         self.verdict.add_class("nnw-lr-verdict")
         self.controls = {"lr": log_slider("lr", state.lr, "nnw-gd-lr", lo=-3, hi=0.5),
@@ -176,9 +180,7 @@ class LearningRateView:
 class ModelRaceView:
     def __init__(self, state: ModelRaceState):
         self.state = state
-        fig = new_figure(560, 300)
-        self.axes = fig.add_axes((0.1, 0.14, 0.86, 0.76))
-        self.figure = LayeredFigure(fig)
+        self.axes, self.figure = one_plot()
         self.info, self.table, self.status = widgets.HTML(), widgets.HTML(), widgets.HTML()
         self.table.add_class("nnw-model-table")
         self.controls = {"model": widgets.ToggleButtons(options=[("Iris (softmax regression)", "iris"),
