@@ -18,9 +18,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._progress import LateProgress
-
 from .._validate import finite_array, integer, positive_float, positive_int
+from ._progress import LateProgress
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 #: Parameter snapshots kept for scrubbing through training (plus the initial params).

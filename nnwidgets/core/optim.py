@@ -21,7 +21,8 @@ new learning rate never recompiles; it returns ``(updates, new_state)`` with ``n
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp

@@ -10,6 +10,7 @@ All functions work on the last axis and accept a batch on axis 0.
 from __future__ import annotations
 
 import math
+
 import jax
 import jax.numpy as jnp
 import numpy as np

@@ -15,8 +15,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..data import load_iris
-from .mlp import init_mlp_params, mlp_forward
 from ._progress import LateProgress
+from .mlp import init_mlp_params, mlp_forward
 from .optim import apply_updates, optimizer
 
 EPOCHS_PER_CALL = 10

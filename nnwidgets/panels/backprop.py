@@ -268,7 +268,7 @@ class BackpropStepper(BackpropState, DisplaysAsWidget):
         return {name: p.description for name, p in PRESETS.items()}
 
     @classmethod
-    def preset(cls, name: str, **kwargs) -> "BackpropStepper":
+    def preset(cls, name: str, **kwargs) -> BackpropStepper:
         """A stepper on a seed example: ``BackpropStepper.preset("apple_orange")``."""
         from .backprop_presets import PRESETS
 

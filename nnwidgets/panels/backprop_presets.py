@@ -5,8 +5,8 @@ and say so; every other number is the seed's (WORKED_EXAMPLES.md, "Computational
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import jax
 import jax.numpy as jnp

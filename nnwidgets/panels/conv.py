@@ -14,7 +14,15 @@ from traitlets import Any, Bool, HasTraits, Int, List, Unicode, observe, validat
 
 from .._validate import bounded_array, positive_int
 from ..core.conv import (
-    PADDING_NAMES, check_pool_padding, conv2d, conv_output_size, correlate1d, pool1d, pool2d, resolve_padding, trace_shapes,
+    PADDING_NAMES,
+    check_pool_padding,
+    conv2d,
+    conv_output_size,
+    correlate1d,
+    pool1d,
+    pool2d,
+    resolve_padding,
+    trace_shapes,
     window_cells,
 )
 from ._controls import DisplaysAsWidget

@@ -15,7 +15,14 @@ from traitlets import HasTraits, Unicode, observe, validate
 
 from .._validate import bounded_float, choice, positive_float, positive_int
 from ..core.perceptron import (
-    ACTIVATIONS, GATE_INPUTS, GATE_PRESETS, GATES, THRESHOLDS, LearningHistory, gate_targets, learn_perceptron,
+    ACTIVATIONS,
+    GATE_INPUTS,
+    GATE_PRESETS,
+    GATES,
+    THRESHOLDS,
+    LearningHistory,
+    gate_targets,
+    learn_perceptron,
     perceptron_forward,
 )
 from ..render import LayeredFigure
@@ -135,8 +142,8 @@ class PerceptronExplorer(PerceptronState, DisplaysAsWidget):
 
     def __init__(self, gate="AND", w1=None, w2=None, b=None, activation="step", threshold=">", tab="neuron"):
         super().__init__(gate=gate, w1=w1, w2=w2, b=b, activation=activation, threshold=threshold)
-        from .xor_stack import TwoLayerState
         from .mlp_trainer import MLPTrainer
+        from .xor_stack import TwoLayerState
 
         self.stack = TwoLayerState(threshold=self.threshold)
         self.mlp = MLPTrainer()

@@ -8,7 +8,16 @@ import numpy as np
 
 from ..render import LayeredFigure, marks, new_figure
 from ._controls import (
-    CLASS_COLORS, INK, WRONG, anchor, bind, float_slider, from_control, message_html, number, table_html,
+    CLASS_COLORS,
+    INK,
+    WRONG,
+    anchor,
+    bind,
+    float_slider,
+    from_control,
+    message_html,
+    number,
+    table_html,
 )
 from .softmax import MAX_CLASSES, SoftmaxState
 

@@ -3,7 +3,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from harness import chromium_page, jupyterlab, press_and_time
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

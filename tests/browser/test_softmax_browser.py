@@ -2,7 +2,6 @@
 from pathlib import Path
 
 import pytest
-
 from harness import chromium_page, open_panel, press_and_time, voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -6,7 +6,15 @@ import pytest
 from scipy import signal
 
 from nnwidgets.core.conv import (
-    conv2d, conv_output_size, correlate1d, feeds, pool1d, pool2d, receptive_field, resolve_padding, trace_shapes,
+    conv2d,
+    conv_output_size,
+    correlate1d,
+    feeds,
+    pool1d,
+    pool2d,
+    receptive_field,
+    resolve_padding,
+    trace_shapes,
 )
 
 rng = np.random.default_rng(0)

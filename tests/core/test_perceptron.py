@@ -8,8 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnwidgets.core.perceptron import (
-    GATE_INPUTS, GATE_PRESETS, GATE_TARGETS, gate_name, gate_targets, learn_perceptron, perceptron,
-    perceptron_forward, stacked_forward,
+    GATE_INPUTS,
+    GATE_PRESETS,
+    GATE_TARGETS,
+    gate_name,
+    gate_targets,
+    learn_perceptron,
+    perceptron,
+    perceptron_forward,
+    stacked_forward,
 )
 
 SEED_TABLES = {  # seed 000 tables, rows (0,0), (1,0), (0,1), (1,1)

@@ -1,0 +1,207 @@
+"""The panel contract: one state base that owns validation, rollback, errors and saving.
+
+Every panel and every tab keeps what the learner controls in a ``PanelState``:
+
+- each setting is a trait, usually ``Checked(default, check)`` whose ``check(name, value)`` returns the
+  cleaned value or raises ``ValueError`` naming the parameter, the value and what is allowed;
+- ``check_together(values, changed)`` sees every setting as it would be after a change and may refuse it
+  (``ValueError``) or return adjusted values (e.g. a position clamped to a new, smaller grid);
+- ``p.x = v`` and ``p.set(x=v, y=w)`` are transactions: if any check, observer or derived computation raises,
+  every trait is put back as it was, ``error`` holds one sentence naming the parameter, and a ``ValueError``
+  with that sentence is raised. The next valid change clears ``error``;
+- ``SETTINGS`` names what ``to_dict()`` saves (JSON-serialisable) and ``from_dict()`` restores;
+  ``SUBSTATES`` names the attributes holding sub-states (tabs), saved under their own keys.
+"""
+from __future__ import annotations
+
+import base64
+import math
+import numbers
+
+import numpy as np
+from traitlets import HasTraits, TraitError, Unicode
+
+
+def jsonable(value):
+    """``value`` as plain JSON data: tuples and arrays become lists, NumPy scalars Python numbers."""
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"{value!r} ({type(value).__name__}) cannot be saved as JSON")
+
+
+def flag(name: str, value) -> bool:
+    """A true/false switch: only ``True`` or ``False`` (NumPy booleans too), never a string or a number."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ValueError(f"{name} must be True or False, got {value!r}")
+
+
+def short(value, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for messages about huge or hostile values."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a hostile __repr__ must not hide the real error
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_failure(name: str, value, err: BaseException) -> str:
+    """One sentence for an error that does not yet name the parameter (OverflowError, TraitError, ...)."""
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    if isinstance(err, ValueError) and name in text:
+        return text
+    if isinstance(err, OverflowError) or (isinstance(value, numbers.Number) and not isinstance(value, bool)
+                                          and isinstance(value, float) and not math.isfinite(value)):
+        return f"{name} = {short(value)} is out of range ({text})"
+    return f"{name} = {short(value)} is not allowed: {text}"
+
+
+class PanelState(HasTraits):
+    """Base of every panel state: transactional changes, one ``error`` line, ``to_dict``/``from_dict``."""
+
+    #: the user-settable traits, in the order ``to_dict`` lists them
+    SETTINGS: tuple[str, ...] = ()
+    #: attributes holding sub-states (tabs), each a ``PanelState`` saved under its attribute name
+    SUBSTATES: tuple[str, ...] = ()
+
+    error = Unicode("", help="the last refused change, in one sentence; '' after a valid change")
+
+    _depth = 0  # > 0 while a transaction applies its changes
+
+    # ---- changes ------------------------------------------------------------------------------
+    def __setattr__(self, name, value):
+        if self._depth == 0 and name != "error" and not name.startswith("_") and self.has_trait(name):
+            self.set(**{name: value})
+        else:
+            super().__setattr__(name, value)
+
+    def set(self, **changes) -> None:
+        """Apply several changes as one: all are checked together, and either all hold or none does."""
+        if self._depth:  # an observer changing another trait inside a transaction
+            for name, value in changes.items():
+                super().__setattr__(name, value)
+            return
+        for name in changes:
+            if name == "error" or not self.has_trait(name):
+                raise ValueError(f"{type(self).__name__} has no setting {name!r}; settable: "
+                                 f"{', '.join(self.SETTINGS) or 'none'}")
+        before = dict(self._trait_values)
+        object.__setattr__(self, "_depth", 1)
+        culprit = next(iter(changes), "value")
+        try:
+            cleaned = {}
+            for name, value in changes.items():
+                culprit = name
+                cleaned[name] = self.traits()[name]._validate(self, value)
+            proposed = {name: getattr(self, name) for name in self.SETTINGS if self.has_trait(name)} | cleaned
+            culprit = next(iter(changes), "value")
+            adjusted = self.check_together(dict(proposed), set(changes)) or {}
+            final = cleaned | adjusted
+            with self.hold_trait_notifications():
+                for name, value in final.items():
+                    super().__setattr__(name, value)
+            self.after_change(set(changes))
+        except Exception as err:  # noqa: BLE001 - whatever failed, the state goes back to what it was
+            self._restore(before)
+            message = describe_failure(culprit, changes.get(culprit), err)
+            super().__setattr__("error", message)
+            raise ValueError(message) from None
+        finally:
+            object.__setattr__(self, "_depth", 0)
+        if self.error:
+            super().__setattr__("error", "")
+
+    def _restore(self, before: dict) -> None:
+        """Put every trait back as it was (observers are told, so views and derived values follow)."""
+        with self.hold_trait_notifications():
+            for name, value in before.items():
+                if name == "error":
+                    continue
+                if self._trait_values.get(name, _MISSING) is not value:
+                    try:
+                        self.set_trait(name, value)
+                    except (TraitError, ValueError):
+                        self._trait_values[name] = value
+        try:
+            self.after_change(set())
+        except Exception:  # noqa: BLE001 - the old state was valid; a failing refresh must not mask the error
+            pass
+
+    def check_together(self, values: dict, changed: set) -> dict | None:
+        """Refuse a combination of settings (``ValueError``) or return adjusted ones. ``values`` has every setting.
+
+        ``changed`` holds the names the user set in this change, so an adjustment (a position clamped to a
+        smaller grid) never overrides a value set in the same change.
+        """
+        return None
+
+    def after_change(self, changed: set) -> None:
+        """Recompute derived results after a change (raising here rolls the change back)."""
+
+    # ---- saving -------------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        """Every user-settable value (and each sub-state's), as JSON data: ``Panel.from_dict(d)`` rebuilds it."""
+        out = {name: jsonable(getattr(self, name)) for name in self.SETTINGS}
+        for name in self.SUBSTATES:
+            out[name] = getattr(self, name).to_dict()
+        return out
+
+    def load_dict(self, data: dict) -> None:
+        """Set every value saved by ``to_dict`` (one transaction per state; unknown keys are refused)."""
+        if not isinstance(data, dict):
+            raise ValueError(f"{type(self).__name__} settings must be a dict as to_dict() returns, got {short(data)}")
+        unknown = set(data) - set(self.SETTINGS) - set(self.SUBSTATES)
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no setting {', '.join(sorted(map(repr, unknown)))}; "
+                             f"known: {', '.join(self.SETTINGS + self.SUBSTATES)}")
+        own = {name: data[name] for name in self.SETTINGS if name in data}
+        if own:
+            self.set(**own)
+        for name in self.SUBSTATES:
+            if name in data:
+                getattr(self, name).load_dict(data[name])
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        """A new object with the values ``to_dict`` saved: ``from_dict(p.to_dict()).to_dict() == p.to_dict()``."""
+        obj = cls()
+        obj.load_dict(data)
+        return obj
+
+
+_MISSING = object()
+
+
+class Panel:
+    """The public surface every panel adds to its state (mixed in after ``PanelState``).
+
+    - ``.view``: the root widget; ``.tabs``: the tab names; ``.tab`` / ``.open_tab(name)``: the open tab;
+    - ``.control(name)``: the widget for a setting (of any tab); ``.to_png()``: the open tab as an image;
+    - a tab's sub-state is the attribute named like the tab (``race.learning_rate`` for "learning rate").
+    Front ends with a widget manager show ``.view``; static ones (nbconvert, nbval) the PNG.
+    """
+
+    TABS: tuple[str, ...] = ()
+
+    @property
+    def tabs(self) -> tuple[str, ...]:
+        return self.TABS
+
+    def open_tab(self, name: str):
+        """Show tab ``name`` (one of ``.tabs``); returns the panel."""
+        self.tab = name
+        return self
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.view._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        bundle["image/png"] = base64.b64encode(self.to_png()).decode("ascii")
+        return bundle
