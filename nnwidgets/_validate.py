@@ -19,7 +19,7 @@ def finite_float(name: str, value) -> float:
         except Exception:  # noqa: BLE001 - fall through to the message below
             pass
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite number, got {value!r} ({type(value).__name__})")
+        raise ValueError(f"{name} must be a finite number, got {shown(value)} ({type(value).__name__})")
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value}")
@@ -44,7 +44,7 @@ def bounded_array(name: str, value, *, limit: float = LIMIT, dtype="float64"):
 
     array = finite_array(name, value, dtype=dtype)
     if array.size and np.abs(array).max() > limit:
-        raise ValueError(f"{name} entries must be between {-limit:g} and {limit:g}, got {np.asarray(value).tolist()!r}")
+        raise ValueError(f"{name} entries must be between {-limit:g} and {limit:g}, got {shown(value)}")
     return array
 
 
@@ -57,7 +57,7 @@ def positive_float(name: str, value) -> float:
 
 def positive_int(name: str, value, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        raise ValueError(f"{name} must be a positive integer, got {shown(value)}")
     value = int(value)
     if value <= 0 or (maximum is not None and value > maximum):
         allowed = f"1..{maximum}" if maximum is not None else "a positive integer"
@@ -67,7 +67,7 @@ def positive_int(name: str, value, maximum: int | None = None) -> int:
 
 def integer(name: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
+        raise ValueError(f"{name} must be an integer, got {shown(value)}")
     return int(value)
 
 
@@ -80,17 +80,56 @@ def choice(name: str, value, allowed: Iterable[str], *, casefold: bool = False) 
             if key == (option.upper() if casefold else option):
                 return option
     listed = ", ".join(repr(a) for a in allowed)
-    raise ValueError(f"{name} must be one of {listed}, got {value!r}")
+    raise ValueError(f"{name} must be one of {listed}, got {shown(value)}")
 
 
-def finite_array(name: str, value, *, shape_hint: str = "", dtype="float32"):
-    """Return ``value`` as a NumPy array (float32 unless ``dtype`` says otherwise) with only finite entries."""
+#: Most entries accepted in one array argument: far beyond any teaching example, far below a memory problem.
+MAX_ENTRIES = 1_000_000
+
+
+def shown(value, limit: int = 80) -> str:
+    """``repr(value)`` for a message: cut to ``limit`` characters, arrays as lists, never raising."""
+    try:
+        import numpy as np
+
+        text = repr(np.asarray(value).tolist()) if hasattr(value, "shape") else repr(value)
+    except Exception:  # noqa: BLE001 - a hostile or huge value must not hide the real message
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def finite_array(name: str, value, *, shape_hint: str = "", dtype="float32", max_entries: int = MAX_ENTRIES):
+    """Return ``value`` as a NumPy array (float32 unless ``dtype`` says otherwise) with only finite entries.
+
+    Refused: text, None, objects, ragged nesting, complex numbers (never silently truncated), booleans (True is
+    not a number here), NaN and infinities, and more than ``max_entries`` entries.
+    """
     import numpy as np
 
+    if value is None or isinstance(value, (str, bytes, dict, set)) or callable(value):
+        raise ValueError(f"{name} must be an array of numbers{shape_hint}, got {shown(value)}")
+    size = getattr(value, "size", None)
+    if size is None and isinstance(value, (list, tuple)) and len(value) > max_entries:
+        size = len(value)
+    if isinstance(size, int) and size > max_entries:
+        raise ValueError(f"{name} may have at most {max_entries:,} entries, got {size:,}")
     try:
-        array = np.asarray(value, dtype=dtype)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of numbers{shape_hint}, got {value!r}") from None
+        raw = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"{name} must be an array of numbers{shape_hint}, got {shown(value)}") from None
+    if raw.dtype == object:
+        raise ValueError(f"{name} must be an array of numbers{shape_hint} (equal-length rows, no text or None), "
+                         f"got {shown(value)}")
+    if raw.dtype.kind == "c":
+        raise ValueError(f"{name} must hold real numbers, got complex values {shown(value)}")
+    if raw.dtype.kind == "b":
+        raise ValueError(f"{name} must hold numbers, got booleans {shown(value)}")
+    if raw.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be an array of numbers{shape_hint}, got {shown(value)}")
+    if raw.size > max_entries:
+        raise ValueError(f"{name} may have at most {max_entries:,} entries, got {raw.size:,}")
+    with np.errstate(over="ignore"):
+        array = raw.astype(dtype)
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers, got {np.asarray(value).tolist()!r}")
+        raise ValueError(f"{name} must contain only finite numbers, got {shown(value)}")
     return array
