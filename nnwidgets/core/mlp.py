@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._validate import finite_array, integer, positive_float, positive_int
+from .._validate import LIMIT, finite_array, integer, positive_float, positive_int
 from ._progress import LateProgress
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -26,6 +26,10 @@ PARAM_NAMES = ("W1", "b1", "W2", "b2")
 SNAPSHOTS = 200
 #: Snapshots trained per jitted call, so a progress bar can advance between calls.
 SNAPSHOTS_PER_CALL = 20
+#: Largest number of epochs ``train_mlp`` runs (the seed's XOR net does 10 million in about 5 s here).
+MAX_EPOCHS = 10_000_000
+#: Largest random seed (``jax.random.key`` takes 32-bit seeds).
+MAX_SEED = 2**32 - 1
 
 
 def init_mlp_params(seed: int, input_size: int, hidden_size: int, output_size: int) -> dict:
@@ -79,8 +83,7 @@ _jit_forward = jax.jit(mlp_forward)
 _jit_loss = jax.jit(mlp_loss)
 
 
-@dataclass(frozen=True)
-class MLPResult:
+class MLPResult(NamedTuple):
     """What ``train_mlp`` returns.
 
     ``losses[i]`` is the loss after update i (as the seed appends it), so
@@ -96,7 +99,10 @@ class MLPResult:
     lr: float
 
     def predict(self, x, epoch: int | None = None) -> np.ndarray:
-        """Network output for inputs ``x`` (n, d) with the final params, or those of a snapshot epoch."""
+        """Network output y = sigmoid(sigmoid(x W1 + b1) W2 + b2) for inputs ``x`` (n, d).
+
+        With the final params, or those of the snapshot closest to ``epoch`` updates.
+        """
         params = self.params if epoch is None else self.params_at(epoch)
         return np.asarray(_jit_forward(params, np.asarray(x, np.float32)))
 
@@ -106,9 +112,20 @@ class MLPResult:
         return {name: self.snapshots[name][k] for name in PARAM_NAMES}
 
 
+def snapshot_epochs(epochs: int) -> np.ndarray:
+    """The update counts ``train_mlp`` keeps parameters at: 0, every, 2 every, ..., epochs.
+
+    every = ceil(epochs / SNAPSHOTS), so at most SNAPSHOTS + 1 snapshots (the first is the initial params).
+    """
+    epochs = positive_int("epochs", epochs, maximum=MAX_EPOCHS)
+    every = math.ceil(epochs / SNAPSHOTS)
+    return np.r_[0, np.minimum(np.arange(1, math.ceil(epochs / every) + 1) * every, epochs)]
+
+
 def train_mlp(x, t, hidden_size=3, lr=0.1, epochs=20000, seed=0, init_params=None, progress=True) -> MLPResult:
     """Train the seed's 2-layer sigmoid network by full-batch gradient descent.
 
+    h = sigmoid(x W1 + b1), y = sigmoid(h W2 + b2), L = 1/2 mean_n sum_k (y - t)^2, p <- p - lr dL/dp.
     ``init_params`` (dict W1, b1, W2, b2) overrides the seeded initialisation.
     ``progress`` shows a tqdm.auto bar, but only for runs that will last over a second.
 
@@ -118,24 +135,35 @@ def train_mlp(x, t, hidden_size=3, lr=0.1, epochs=20000, seed=0, init_params=Non
     >>> (r.predict(X) > 0.5).astype(int).ravel().tolist()
     [0, 1, 1, 0]
     """
-    x = finite_array("X", x)
+    x = finite_array("x", x)
     t = finite_array("t", t)
     if t.ndim == 1:
         t = t[:, None]
     if x.ndim != 2 or t.ndim != 2 or t.shape[0] != x.shape[0] or x.shape[0] == 0:
-        raise ValueError(f"X must have shape (n, d) and t shape (n,) or (n, k) with the same n, got {x.shape} and {t.shape}")
+        raise ValueError(f"x must have shape (n, d) and t shape (n,) or (n, k) with the same n, got {x.shape} and "
+                         f"{t.shape}")
     hidden_size = positive_int("hidden_size", hidden_size, maximum=1024)
     lr = positive_float("lr", lr)
-    epochs = positive_int("epochs", epochs, maximum=10_000_000)
+    if lr > LIMIT:
+        raise ValueError(f"lr must be a positive number up to {LIMIT:g}, got {lr:g}")
+    epochs = positive_int("epochs", epochs, maximum=MAX_EPOCHS)
     if init_params is None:
-        init_params = init_mlp_params(integer("seed", seed), x.shape[1], hidden_size, t.shape[1])
+        init_params = init_mlp_params(checked_seed(seed), x.shape[1], hidden_size, t.shape[1])
     init_params = _checked_params(init_params, x.shape[1], hidden_size, t.shape[1])
 
     every = max(1, math.ceil(epochs / SNAPSHOTS))
-    losses, snapshot_epochs, snapshots = _run(init_params, x, t, np.float32(lr), epochs, every, progress)
+    losses, snapshots = _run(init_params, x, t, np.float32(lr), epochs, every, progress)
     snapshots = {name: np.concatenate([init_params[name][None], snapshots[name]]) for name in PARAM_NAMES}
     params = {name: snapshots[name][-1] for name in PARAM_NAMES}
-    return MLPResult(losses, init_params, params, np.r_[0, snapshot_epochs], snapshots, lr)
+    return MLPResult(losses, init_params, params, snapshot_epochs(epochs), snapshots, lr)
+
+
+def checked_seed(seed) -> int:
+    """A random seed: an integer from 0 to MAX_SEED (what ``jax.random.key`` takes without overflowing)."""
+    seed = integer("seed", seed)
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be an integer from 0 to {MAX_SEED}, got {seed}")
+    return seed
 
 
 def _run(params, x, t, lr, epochs, every, progress):
@@ -156,14 +184,14 @@ def _run(params, x, t, lr, epochs, every, progress):
     before = np.concatenate(losses)
     last = np.float32(_jit_loss(params, x, t))
     snapshots = {name: np.concatenate([np.asarray(h[name]) for h in history]) for name in PARAM_NAMES}
-    snapshot_epochs = np.minimum(np.arange(1, len(snapshots["b2"]) + 1) * every, epochs)
-    return np.r_[before[1:], last], snapshot_epochs, snapshots
+    return np.r_[before[1:], last], snapshots
 
 
 def _checked_params(params, input_size, hidden_size, output_size):
-    shapes = {"W1": (input_size, hidden_size), "b1": (hidden_size,), "W2": (hidden_size, output_size), "b2": (output_size,)}
+    shapes = {"W1": (input_size, hidden_size), "b1": (hidden_size,), "W2": (hidden_size, output_size),
+              "b2": (output_size,)}
     if not isinstance(params, dict) or set(params) != set(shapes):
-        raise ValueError(f"init_params must be a dict with keys {sorted(shapes)}, got {params!r}")
+        raise ValueError(f"init_params must be a dict with keys {sorted(shapes)}, got {repr(params)[:80]}")
     checked = {}
     for name, shape in shapes.items():
         value = finite_array(f"init_params[{name!r}]", params[name])
@@ -173,14 +201,20 @@ def _checked_params(params, input_size, hidden_size, output_size):
     return checked
 
 
+class HiddenPlane(NamedTuple):
+    """The hidden layer as the output neuron sees it (see ``hidden_plane``)."""
+
+    coords: jax.Array  # (n, 2): distance along W2, then the largest spread across it
+    boundary: jax.Array  # position of the output's decision line on axis 0: -b2 / |W2|
+
+
 @jax.jit
-def hidden_plane(params, x):
+def hidden_plane(params, x) -> HiddenPlane:
     """A 2-D picture of the hidden layer that keeps what the output neuron sees.
 
     The output neuron (one output) only looks at u = W2 . h; its decision
     boundary is the line u = -b2. Axis 0 is u / |W2| (distance along W2),
-    axis 1 is the largest spread of the points orthogonal to W2. Returns
-    (coords (n, 2), boundary position on axis 0).
+    axis 1 is the largest spread of the points orthogonal to W2.
     """
     h = mlp_hidden(params, x)
     w2 = params["W2"][:, 0]
@@ -192,7 +226,7 @@ def hidden_plane(params, x):
     _, _, vt = jnp.linalg.svd(rest, full_matrices=False)
     across = rest @ vt[0]
     across = across * jnp.sign(jnp.sum(vt[0]) + 1e-12)  # a fixed orientation between snapshots
-    return jnp.stack([along, across], axis=1), -params["b2"][0] / norm
+    return HiddenPlane(jnp.stack([along, across], axis=1), -params["b2"][0] / norm)
 
 
 #: ``hidden_plane`` for a stack of parameter snapshots (leading axis) at once.

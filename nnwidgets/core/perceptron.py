@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._validate import choice, finite_array, positive_int
+from .._validate import LIMIT, choice, finite_array, finite_float, positive_int
 
 #: The four inputs in the seeds' table order: (0,0), (1,0), (0,1), (1,1).
 GATE_INPUTS = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], dtype=np.float32)
@@ -70,17 +70,24 @@ def _step(z, threshold):
     return fired.astype(z.dtype)
 
 
-@partial(jax.jit, static_argnames=("activation", "threshold"))
-def perceptron_forward(x, w, b, activation="step", threshold=">"):
-    """Jitted core: returns (z, y, label) for inputs ``x`` of shape (n, d).
+class NeuronOutput(NamedTuple):
+    """What one perceptron computes for each input row."""
 
-    ``y`` is the step output or the sigmoid probability; ``label`` is the 0/1
-    class in both cases (for a sigmoid, p > 0.5 exactly when z > 0).
+    z: jax.Array  # the weighted sum x . w + b
+    y: jax.Array  # the output: step(z), or sigmoid(z) for the sigmoid activation
+    label: jax.Array  # the 0/1 class (for a sigmoid, 1 exactly when y > 0.5, i.e. z > 0)
+
+
+@partial(jax.jit, static_argnames=("activation", "threshold"))
+def perceptron_forward(x, w, b, activation="step", threshold=">") -> NeuronOutput:
+    """Jitted core for inputs ``x`` of shape (n, d): z = x . w + b, y = step(z) or sigmoid(z), label = step(z).
+
+    step(z) = 1 if z > 0 else 0 (``threshold=">"``) or 1 if z >= 0 else 0 (``threshold=">="``).
     """
     z = _weighted_sum(x, w, b)
     label = _step(z, threshold)
     y = label if activation == "step" else jax.nn.sigmoid(z)
-    return z, y, label
+    return NeuronOutput(z, y, label)
 
 
 def perceptron(x, w, b, activation: str = "step", threshold: str = ">"):
@@ -158,27 +165,35 @@ def learn_perceptron(x, t, w, b, lr=0.1, epochs=20, threshold=">") -> LearningHi
         raise ValueError(
             f"expected x (n, d), t (n,), w (d,) and a scalar b, got {x.shape}, {t.shape}, {w.shape}, {b.shape}"
         )
-    lr = finite_array("lr", lr)
-    if lr.ndim != 0 or lr <= 0:
-        raise ValueError(f"lr must be a positive number, got {lr}")
+    lr = finite_float("lr", lr)
+    if not 0 < lr <= LIMIT:
+        raise ValueError(f"lr must be a positive number up to {LIMIT:g}, got {lr:g}")
     epochs = positive_int("epochs", epochs, maximum=10_000)
     threshold = choice("threshold", threshold, THRESHOLDS)
-    ws, bs, ms = _learn(x, t, w, b, lr, epochs=epochs, threshold=threshold)
+    ws, bs, ms = _learn(x, t, w, b, np.float32(lr), epochs=epochs, threshold=threshold)
     return LearningHistory(np.asarray(ws), np.asarray(bs), np.asarray(ms).astype(int))
 
 
+class StackOutput(NamedTuple):
+    """What a two-layer step network computes for each input row."""
+
+    z_hidden: jax.Array  # (n, k) weighted sums of the hidden neurons
+    s: jax.Array  # (n, k) hidden outputs, 0 or 1
+    z_out: jax.Array  # (n,) weighted sum of the output neuron
+    y: jax.Array  # (n,) the network's output, 0 or 1
+
+
 @partial(jax.jit, static_argnames=("threshold",))
-def stacked_forward(x, hidden_w, hidden_b, out_w, out_b, threshold=">"):
+def stacked_forward(x, hidden_w, hidden_b, out_w, out_b, threshold=">") -> StackOutput:
     """Two layers of step perceptrons (seed 000: XOR = AND(NAND, OR)).
 
     s = step(x @ hidden_w + hidden_b)   hidden_w (d, k): column j is hidden neuron j
     y = step(s @ out_w + out_b)
-    Returns (z_hidden, s, z_out, y).
     """
     z_hidden = _weighted_sum(x, hidden_w, hidden_b)
     s = _step(z_hidden, threshold)
     z_out = _weighted_sum(s, out_w, out_b)
-    return z_hidden, s, z_out, _step(z_out, threshold)
+    return StackOutput(z_hidden, s, z_out, _step(z_out, threshold))
 
 
 def gate_name(column) -> str | None:

@@ -3,7 +3,7 @@ import jax
 import numpy as np
 import pytest
 
-from nnwidgets.core.mlp import hidden_plane, mlp_loss, train_mlp
+from nnwidgets.core.mlp import HiddenPlane, MLPResult, hidden_plane, mlp_loss, snapshot_epochs, train_mlp
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)  # the seed's XOR data and order
 T = np.array([[0], [1], [1], [0]], dtype=np.float32)
@@ -81,6 +81,23 @@ def test_snapshots_cover_training(seed_run):
     np.testing.assert_array_equal(result.snapshots["W1"][0], result.init_params["W1"])
 
 
+def test_results_are_named_tuples(seed_run):
+    result = seed_run[0]
+    assert isinstance(result, MLPResult) and isinstance(result, tuple)
+    assert result._fields == ("losses", "init_params", "params", "snapshot_epochs", "snapshots", "lr")
+    plane = hidden_plane(result.params, X)
+    assert isinstance(plane, HiddenPlane) and plane.coords.shape == (4, 2) and plane.boundary.shape == ()
+
+
+@pytest.mark.parametrize("epochs", [1, 7, 199, 200, 201, 399, 20000, 20001])
+def test_snapshot_epochs_are_the_ones_training_keeps(epochs):
+    kept = snapshot_epochs(epochs)
+    assert kept[0] == 0 and kept[-1] == epochs and len(kept) <= 201
+    assert np.all(np.diff(kept) > 0)
+    if epochs <= 399:
+        np.testing.assert_array_equal(train_mlp(X, T, epochs=epochs, progress=False).snapshot_epochs, kept)
+
+
 def test_hidden_layer_of_trained_xor_net_is_linearly_separable(seed_run):
     result = seed_run[0]
     coords, boundary = hidden_plane(result.params, X)
@@ -101,7 +118,10 @@ def test_retraining_from_the_same_init_params_is_reproducible(seed_run):
         ({"lr": float("nan")}, "lr must be a finite number, got nan"),
         ({"hidden_size": 0}, "hidden_size must be 1..1024, got 0"),
         ({"epochs": 2.5}, "epochs must be a positive integer, got 2.5"),
-        ({"x": [[0, 0], [1, 1]]}, "X must have shape (n, d) and t shape (n,) or (n, k) with the same n"),
+        ({"x": [[0, 0], [1, 1]]}, "x must have shape (n, d) and t shape (n,) or (n, k) with the same n"),
+        ({"lr": 1e308}, "lr must be a positive number up to 1e+06, got 1e+308"),
+        ({"seed": 10**20}, "seed must be an integer from 0 to 4294967295, got 100000000000000000000"),
+        ({"seed": -1}, "seed must be an integer from 0 to 4294967295, got -1"),
         ({"t": [[0], [1], [float("inf")], [0]]}, "t must contain only finite numbers"),
         ({"seed": "zero"}, "seed must be an integer, got 'zero'"),
         ({"init_params": {"W1": np.zeros((2, 3))}}, "init_params must be a dict with keys"),

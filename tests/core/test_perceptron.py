@@ -11,6 +11,9 @@ from nnwidgets.core.perceptron import (
     GATE_INPUTS,
     GATE_PRESETS,
     GATE_TARGETS,
+    LearningHistory,
+    NeuronOutput,
+    StackOutput,
     gate_name,
     gate_targets,
     learn_perceptron,
@@ -137,6 +140,16 @@ def test_learning_rule_never_solves_xor():
     assert history.mistakes.min() >= 1
 
 
+def test_results_are_named_tuples():
+    out = perceptron_forward(GATE_INPUTS, np.float32([0.5, 0.5]), np.float32(-0.7))
+    assert isinstance(out, NeuronOutput) and np.asarray(out.label).tolist() == [0, 0, 0, 1]
+    stack = stacked_forward(GATE_INPUTS, np.float32([[-0.5, 0.5], [-0.5, 0.5]]), np.float32([0.7, -0.2]),
+                            np.float32([0.5, 0.5]), np.float32(-0.7))
+    assert isinstance(stack, StackOutput) and stack._fields == ("z_hidden", "s", "z_out", "y")
+    history = learn_perceptron(GATE_INPUTS, gate_targets("OR"), [0.0, 0.0], 0.0)
+    assert isinstance(history, LearningHistory) and history._fields == ("weights", "biases", "mistakes")
+
+
 def test_stacked_network_seed_000_is_xor():
     hidden_w = np.float32([[-0.5, 0.5], [-0.5, 0.5]])  # columns: NAND, OR
     _, s, _, y = stacked_forward(GATE_INPUTS, hidden_w, np.float32([0.7, -0.2]), np.float32([0.5, 0.5]), np.float32(-0.7))
@@ -162,12 +175,29 @@ def test_stacked_network_seed_002_computes_xnor():
         ({"w": [1.0, float("inf")]}, "w must contain only finite numbers"),
         ({"w": ["a", "b"]}, "w must be an array of numbers"),
         ({"w": [1.0, 2.0, 3.0]}, "x must have shape (n, 3) matching w"),
+        ({"w": np.array([True, False])}, "w must hold numbers, got booleans"),
     ],
 )
 def test_bad_input_names_the_parameter(kwargs, message):
     args = {"x": GATE_INPUTS, "w": [0.5, 0.5], "b": -0.7, **kwargs}
     with pytest.raises(ValueError) as err:
         perceptron(**args)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"lr": 0.0}, "lr must be a positive number up to 1e+06, got 0"),
+        ({"lr": 1e300}, "lr must be a positive number up to 1e+06, got 1e+300"),
+        ({"lr": "0.5"}, "lr must be a finite number, got '0.5' (str)"),
+        ({"epochs": 10_001}, "epochs must be 1..10000, got 10001"),
+    ],
+)
+def test_learning_rule_refuses_bad_settings(kwargs, message):
+    args = {"x": GATE_INPUTS, "t": gate_targets("AND"), "w": [0.0, 0.0], "b": 0.0, **kwargs}
+    with pytest.raises(ValueError) as err:
+        learn_perceptron(**args)
     assert message in str(err.value)
 
 
