@@ -2,25 +2,33 @@
 
 ``trace_graph(fn, inputs)`` traces ``fn`` to a jaxpr and flattens it into ``Graph.ops`` (nested
 ``jit`` calls are inlined; functions with their own derivative rule, such as ``jax.nn.relu``, stay one
-node). ``evaluate(graph, inputs)`` runs the forward pass and then the backward pass node by node, each
-node's gradient contribution coming from ``jax.vjp`` of that node alone: exactly the upstream x local
-= downstream step a learner does by hand, and exactly JAX's own gradient.
+node); ``core.graph_eval`` runs it node by node. Sizes are capped before anything is allocated, and
+tracing stops as soon as a function calls more primitives than the stepper could draw.
 """
 from __future__ import annotations
 
 import inspect
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.extend.core import ClosedJaxpr, Jaxpr, Literal
+from jax.extend.core import ClosedJaxpr, Jaxpr, Literal, Primitive
 
 from .graph_rules import RULES
 
 SIGMOID_MODES = ("as written", "collapsed", "expanded")
 MAX_OPS = 60
+#: numbers in all the inputs together: every entry is shown, and the gradient check perturbs each one
+MAX_INPUT_ENTRIES = 1000
+#: numbers in one node's value (an outer product of two 300-vectors is 90,000)
+MAX_NODE_ENTRIES = 100_000
+#: primitive calls tracing may make before it is stopped (jnp functions call a few primitives each)
+MAX_TRACED = 20 * MAX_OPS
+_BIND = Primitive.bind.__code__
 _ALIASES = {"copy", "copy_p", "pvary"}
 _CALLS = {"jit", "pjit", "closed_call", "core_call", "remat", "checkpoint"}
 _CUSTOM = {"custom_jvp_call", "custom_vjp_call", "custom_vjp_call_jaxpr"}
@@ -92,29 +100,88 @@ def input_names(fn) -> list[str]:
     return [p.name for p in params if p.kind in kinds]
 
 
+class _OverBudget(Exception):
+    """Raised inside tracing once ``fn`` has called more primitives than the stepper could ever draw."""
+
+
+@contextmanager
+def _primitive_budget(limit: int):
+    """Stop tracing (``_OverBudget``) at the ``limit + 1``-th primitive call, instead of tracing a huge loop."""
+    count = 0
+    previous = sys.getprofile()
+
+    def hook(frame, event, arg):
+        nonlocal count
+        if event == "call" and frame.f_code is _BIND:
+            count += 1
+            if count > limit:
+                raise _OverBudget
+
+    sys.setprofile(hook)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
+
+
+def check_input_sizes(shapes: dict) -> None:
+    """Refuse inputs with more than ``MAX_INPUT_ENTRIES`` numbers in all, before anything is allocated."""
+    total = sum(int(np.prod(s, dtype=float)) for s in shapes.values())
+    if total > MAX_INPUT_ENTRIES:
+        sizes = ", ".join(f"{n} {tuple(s)}" for n, s in shapes.items())
+        raise ValueError(f"the inputs hold {total:,} numbers in all ({sizes}); the stepper takes at most "
+                         f"{MAX_INPUT_ENTRIES:,}: it shows every value and checks every gradient entry")
+
+
+def _trace(fn, args):
+    """``fn``'s jaxpr at ``args``, stopped early when it calls more than ``MAX_TRACED`` primitives."""
+    try:
+        with _primitive_budget(MAX_TRACED):
+            return jax.make_jaxpr(lambda *a: fn(*a))(*args)
+    except _OverBudget:
+        raise ValueError(f"fn has far more than {MAX_OPS} operations (tracing stopped after {MAX_TRACED} "
+                         f"primitive calls); the stepper draws at most {MAX_OPS}: step through a smaller piece"
+                         ) from None
+    except Exception as err:  # noqa: BLE001 - any tracing failure is reported with its cause
+        first = (str(err).strip().splitlines() or [""])[0]
+        raise ValueError(f"fn could not be traced with jax.numpy operations ({type(err).__name__}: {first}):"
+                         " use jnp functions, and no Python if/for on the input values") from None
+
+
+def _same_trace(a: ClosedJaxpr, b: ClosedJaxpr) -> bool:
+    return str(a.jaxpr) == str(b.jaxpr) and len(a.consts) == len(b.consts) and all(
+        np.array_equal(np.asarray(x), np.asarray(y), equal_nan=True) for x, y in zip(a.consts, b.consts))
+
+
 def trace_graph(fn, inputs: dict, sigmoid: str = "as written") -> Graph:
     """The graph of ``fn(**inputs)``: one ``Op`` per primitive, in an order where operands come first.
 
     ``sigmoid``: "as written" draws what ``fn`` computes; "collapsed" folds 1 / (1 + exp(−a)) into one
     sigmoid node; "expanded" unfolds every sigmoid into neg, exp, add 1 and 1 / a, as the seeds draw it.
+    ``fn`` is traced twice: a function whose computation changes between calls (``np.random`` inside) is
+    refused, since its graph would freeze one draw while the gradient check draws again.
     """
     names = list(inputs)
+    check_input_sizes({n: np.shape(inputs[n]) for n in names})
     args = [jnp.asarray(inputs[n]) for n in names]
-    try:
-        closed = jax.make_jaxpr(lambda *a: fn(*a))(*args)
-    except Exception as err:  # noqa: BLE001 - any tracing failure is reported with its cause
-        first = (str(err).strip().splitlines() or [""])[0]
-        raise ValueError(f"fn could not be traced with jax.numpy operations ({type(err).__name__}: {first}):"
-                         " use jnp functions, and no Python if/for on the input values") from None
+    closed = _trace(fn, args)
+    if not _same_trace(closed, _trace(fn, args)):
+        raise ValueError("fn computes something different each time it is called (np.random, a clock or a "
+                         "counter inside?): the stepper needs a function of its inputs only; pass random values "
+                         "in as inputs")
     outvars = closed.jaxpr.outvars
     if len(outvars) != 1 or outvars[0].aval.shape != ():
         shapes = [tuple(v.aval.shape) for v in outvars]
-        raise ValueError(f"fn must return one scalar (a loss), got outputs of shape {shapes[0] if len(shapes) == 1 else shapes}:"
+        shown = shapes[0] if len(shapes) == 1 else shapes
+        raise ValueError(f"fn must return one scalar (a loss), got outputs of shape {shown}:"
                          " wrap it in jnp.sum(...) or jnp.mean(...)")
     ops: list[Op] = []
     env = {v: Operand("input", n) for v, n in zip(closed.jaxpr.invars, names)}
     env.update({v: _const(c) for v, c in zip(closed.jaxpr.constvars, closed.consts)})
     _walk(closed.jaxpr, env, ops, sigmoid, {n: np.dtype(a.dtype) for n, a in zip(names, args)})
+    if len(ops) > MAX_TRACED:
+        raise ValueError(f"fn has more than {MAX_TRACED} operations; the stepper draws at most {MAX_OPS}: "
+                         "step through a smaller piece")
     out = _read(env, outvars[0])
     if out.kind != "node":
         raise ValueError("fn must compute something from its inputs, but it returns "
@@ -122,9 +189,9 @@ def trace_graph(fn, inputs: dict, sigmoid: str = "as written") -> Graph:
     graph = _prune(Graph({n: (a.shape, a.dtype) for n, a in zip(names, args)}, ops, out.key))
     if sigmoid == "collapsed":
         graph = _fold_sigmoids(graph)
-    taken = set(names)
+    taken, counts = set(names), {}
     for op in graph.ops:
-        op.name = _fresh(op.op, taken)
+        op.name = _fresh(op.op, taken, counts)
     if len(graph.ops) > MAX_OPS:
         raise ValueError(f"fn has {len(graph.ops)} operations; the stepper draws at most {MAX_OPS}: "
                          "step through a smaller piece, or collapse sigmoids")
@@ -149,6 +216,8 @@ def _subjaxpr(eqn):
 
 def _walk(jaxpr, env, ops, sigmoid, input_dtypes):
     for eqn in jaxpr.eqns:
+        if len(ops) > MAX_TRACED:  # a huge jitted function inlined: stop walking, trace_graph refuses it
+            return
         name = eqn.primitive.name
         operands = tuple(_read(env, v) for v in eqn.invars)
         sub = _subjaxpr(eqn)
@@ -166,6 +235,10 @@ def _walk(jaxpr, env, ops, sigmoid, input_dtypes):
             raise ValueError(f"fn uses the primitive {name!r} with {len(eqn.outvars)} outputs; the stepper draws"
                              " operations with one output")
         aval = eqn.outvars[0].aval
+        size = int(np.prod(aval.shape, dtype=float))
+        if size > MAX_NODE_ENTRIES:
+            raise ValueError(f"fn computes a value of shape {tuple(aval.shape)} ({size:,} numbers) with {name!r}; "
+                             f"the stepper shows nodes of at most {MAX_NODE_ENTRIES:,} numbers")
         if name in _ALIASES or (name == "convert_element_type"
                                 and aval.dtype == _dtype_of(operands[0], ops, input_dtypes)):
             env[eqn.outvars[0]] = operands[0]
@@ -200,14 +273,18 @@ def _seed_sigmoid(shape, dtype):
     return jax.make_jaxpr(lambda a: 1 / (1 + jnp.exp(-a)))(jax.ShapeDtypeStruct(shape, dtype))
 
 
-def _fresh(op: str, taken: set) -> str:
-    """A node name from its op: mul, mul_2, ... never an input's name."""
+def _fresh(op: str, taken: set, counts: dict) -> str:
+    """A node name from its op: mul, mul_2, ... never an input's name (``counts``: the last number per op)."""
     base = {"integer_pow": "pow", "dot_general": "dot", "broadcast_in_dim": "broadcast",
             "reduce_sum": "sum", "logistic": "sigmoid", "convert_element_type": "cast"}.get(op, op)
-    name, k = base, 1
-    while name in taken:
+    name, k = base, counts.get(base, 1)
+    if name in taken:
         k += 1
         name = f"{base}_{k}"
+        while name in taken:
+            k += 1
+            name = f"{base}_{k}"
+    counts[base] = k
     taken.add(name)
     return name
 
@@ -273,108 +350,3 @@ def grad_operands(graph: Graph, k: int) -> list[int]:
         return []
     return [i for i, o in enumerate(op.operands)
             if o.kind != "const" and jnp.issubdtype(graph.operand_dtype(o), jnp.floating)]
-
-
-@dataclass
-class Evaluation:
-    """Everything the stepper shows, computed in one jitted call.
-
-    ``node_grads[k]`` is ∂f/∂(op k), the upstream gradient when the backward pass reaches op k;
-    ``sent[k][i]`` is what op k sends back to its operand i (upstream × local); ``local[k][i]`` is the
-    local gradient (the same pull-back applied to ones: for scalars and elementwise ops, ∂(op k)/∂operand i).
-    """
-
-    values: list
-    node_grads: list
-    sent: list
-    local: list
-    input_grads: dict
-    output: float
-
-
-def _program(graph: Graph):
-    names = list(graph.inputs)
-    grad_ops = [grad_operands(graph, k) for k in range(len(graph.ops))]
-
-    def run(*args):
-        inputs = dict(zip(names, args))
-        values = []
-
-        def read(o):
-            return inputs[o.key] if o.kind == "input" else values[o.key] if o.kind == "node" else o.const
-
-        for op in graph.ops:
-            values.append(op.apply(*(read(o) for o in op.operands)))
-        node_grads = [jnp.zeros_like(v) for v in values]
-        node_grads[graph.output] = jnp.ones_like(values[graph.output])
-        input_grads = {n: jnp.zeros_like(a) for n, a in inputs.items()}
-        sent, local = [None] * len(values), [None] * len(values)
-        for k in reversed(range(len(graph.ops))):
-            op, positions = graph.ops[k], grad_ops[k]
-            sent[k], local[k] = {}, {}
-            if not positions:
-                continue
-            args_k = [read(o) for o in op.operands]
-
-            def only(*diff, op=op, args_k=args_k, positions=positions):
-                full = list(args_k)
-                for i, v in zip(positions, diff):
-                    full[i] = v
-                return op.apply(*full)
-
-            _, pull = jax.vjp(only, *(args_k[i] for i in positions))
-            down = pull(node_grads[k].astype(values[k].dtype))
-            ones = pull(jnp.ones_like(values[k]))
-            for i, d, one in zip(positions, down, ones):
-                sent[k][i], local[k][i] = d, one
-                target = op.operands[i]
-                if target.kind == "node":
-                    node_grads[target.key] = node_grads[target.key] + d
-                else:
-                    input_grads[target.key] = input_grads[target.key] + d
-        return values, node_grads, sent, local, input_grads
-
-    return jax.jit(run)
-
-
-def evaluate(graph: Graph, inputs: dict) -> Evaluation:
-    """Forward values and the node-by-node backward pass of ``graph`` at ``inputs`` (NumPy arrays out).
-
-    The jitted program is built once per graph: new input values never recompile.
-    """
-    program = getattr(graph, "_program", None)
-    if program is None:
-        program = graph._program = _program(graph)
-    dtypes = [graph.inputs[n][1] for n in graph.inputs]
-    out = jax.device_get(program(*(np.asarray(inputs[n], dtype=d) for n, d in zip(graph.inputs, dtypes))))
-    values, node_grads, sent, local, input_grads = out
-    return Evaluation([np.asarray(v) for v in values], [np.asarray(g) for g in node_grads], sent, local,
-                      {n: np.asarray(g) for n, g in input_grads.items()}, float(values[graph.output]))
-
-
-def finite_difference_program(fn, shapes: dict, h: float = 1e-6):
-    """A function ``inputs -> {name: central differences of fn}``, evaluated in float64.
-
-    (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h for every entry of every input, all in one jitted, vmapped call
-    (built once here: new input values never recompile). float64 keeps the error near h² and 1e-16/h.
-    """
-    names = list(shapes)
-    sizes = [int(np.prod(shapes[n], dtype=int)) for n in names]
-    offsets = np.cumsum([0] + sizes)
-
-    def flat_fn(v):
-        return fn(*(v[a:b].reshape(shapes[n]) for n, a, b in zip(names, offsets[:-1], offsets[1:])))
-
-    with jax.enable_x64(True):
-        program = jax.jit(jax.vmap(flat_fn))
-
-    def differences(inputs: dict) -> dict:
-        flat = np.concatenate([np.ravel(np.asarray(inputs[n], np.float64)) for n in names])
-        step = np.eye(flat.size) * h
-        with jax.enable_x64(True):
-            values = np.asarray(program(np.concatenate([flat + step, flat - step])), np.float64)
-        slope = (values[:flat.size] - values[flat.size:]) / (2 * h)
-        return {n: (slope[a:b].reshape(shapes[n]) if shapes[n] else float(slope[a]))
-                for n, a, b in zip(names, offsets[:-1], offsets[1:])}
-
-    return differences

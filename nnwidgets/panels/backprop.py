@@ -12,7 +12,8 @@ import numpy as np
 from traitlets import Dict, HasTraits, Int, Unicode, observe, validate
 
 from .._validate import bounded_array
-from ..core.graph import SIGMOID_MODES, evaluate, finite_difference_program, input_names, trace_graph
+from ..core.graph import SIGMOID_MODES, input_names, trace_graph
+from ..core.graph_eval import evaluate, finite_difference_program
 from ..core.graph_rules import rule
 from ._controls import DisplaysAsWidget
 from ._traits import Checked, one_of

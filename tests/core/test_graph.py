@@ -1,12 +1,14 @@
 """core.graph: jaxpr -> nodes, the node-by-node backward pass against jax.grad, finite differences and the seeds."""
 import inspect
+import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from nnwidgets.core.graph import Operand, evaluate, finite_difference_program, trace_graph
+from nnwidgets.core.graph import MAX_INPUT_ENTRIES, MAX_TRACED, Operand, trace_graph
+from nnwidgets.core.graph_eval import evaluate, finite_difference_program, first_non_finite, upstream_inputs
 
 RTOL = 1e-5  # float32 against the seeds' 6-digit numbers and against jax.grad
 
@@ -186,3 +188,60 @@ def test_new_input_values_never_recompile(count_compiles):
         inputs = {n: rng.normal(size=v.shape) for n, v in inputs.items()}
         evaluate(graph, inputs), differences(inputs)
     assert count_compiles.count == before, count_compiles.programs[before:]
+
+
+# ---- issue 11: sizes capped up front, tracing stopped early, functions that leave their domain or change ----
+def test_issue11_input_sizes_are_capped_before_anything_is_allocated():
+    for n in (15_000, 2_000_000):
+        with pytest.raises(ValueError, match=f"inputs hold {n:,} numbers.*at most {MAX_INPUT_ENTRIES:,}"):
+            trace_graph(lambda x: (x * x).sum(), {"x": np.ones(n, np.float32)})
+        with pytest.raises(ValueError, match="at most 1,000"):
+            finite_difference_program(lambda x: (x * x).sum(), {"x": (n,)})
+    with pytest.raises(ValueError, match=r"shape \(1000, 1000\).*at most 100,000"):
+        trace_graph(lambda x: jnp.sum(jnp.outer(x, x)), {"x": np.ones(1000)})
+
+
+def test_issue11_finite_differences_at_the_size_limit_build_no_identity():
+    x = np.linspace(-1, 1, MAX_INPUT_ENTRIES)
+    numeric = finite_difference_program(lambda x: jnp.sum(x * x * x), {"x": x.shape})({"x": x})
+    np.testing.assert_allclose(numeric["x"], 3 * x ** 2, rtol=1e-6, atol=1e-8)  # float64 central differences
+
+
+def test_issue11_a_30000_op_loop_is_stopped_early():
+    def loop(x):
+        for k in range(30_000):
+            x = x * 1.0001
+        return x
+
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=f"far more than 60 operations.*after {MAX_TRACED} primitive calls"):
+        trace_graph(loop, {"x": 1.0})
+    assert time.perf_counter() - start < 1.0  # the cap issue 11 asks for: well under a second
+    assert __import__("sys").getprofile() is None  # the guard leaves no profiler behind
+
+
+def test_issue11_a_function_that_changes_between_calls_is_refused():
+    with pytest.raises(ValueError, match="different each time it is called.*np.random"):
+        trace_graph(lambda x: x * np.random.rand(), {"x": 1.0})
+    with pytest.raises(ValueError, match="different each time"):
+        trace_graph(lambda x: jnp.sum(x * np.random.rand(3)), {"x": np.ones(3)})
+    fixed = np.random.default_rng(0).normal(size=3)
+    trace_graph(lambda x: jnp.sum(x * fixed), {"x": np.ones(3)})  # a constant drawn once is a constant
+
+
+@pytest.mark.parametrize("fn, x, what, node", [
+    (jnp.log, -1.0, "value", "log"),
+    (lambda x: 1 / x, 0.0, "value", "div"),
+    (jnp.sqrt, 0.0, "gradient", "sqrt"),
+])
+def test_issue11_non_finite_nodes_are_found(fn, x, what, node):
+    graph = trace_graph(fn, {"x": x})
+    found = first_non_finite(graph, evaluate(graph, {"x": x}))
+    assert found.what == what and graph.ops[found.node].op == node and found.inputs == ("x",)
+    assert first_non_finite(graph, evaluate(graph, {"x": 2.0})) is None
+
+
+def test_upstream_inputs():
+    graph = trace_graph(lambda x, y, z: (x * y) + jnp.exp(z), {"x": 1.0, "y": 2.0, "z": 3.0})
+    mul = next(k for k, op in enumerate(graph.ops) if op.op == "mul")
+    assert upstream_inputs(graph, mul) == ("x", "y") and upstream_inputs(graph, graph.output) == ("x", "y", "z")
