@@ -1,0 +1,85 @@
+"""What the child does to itself before it reads a line of student code (standard library only, run first).
+
+Limits (``resource.setrlimit``): CPU seconds, address space, processes (fork bombs), file size, no core files.
+Network: a new, empty network namespace when the kernel allows it (as root, or through an unprivileged user
+namespace), else Python's socket functions are replaced (that stops ordinary code, not a determined one).
+Identity: when the grader runs as root the child drops to a uid of its own, so it cannot write files outside
+its scratch directory and world-writable places, RLIMIT_NPROC applies, and the grader can kill every process
+the child started, even ones that left its process group.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import resource
+import socket
+import sys
+
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+
+
+def enter(config: dict) -> dict:
+    """Applies ``config`` (from the parent) to this process; returns what it could apply."""
+    applied = {"network": _isolate_network(config.get("uid") is not None)}
+    if config.get("uid") is not None:
+        os.setgroups([])
+        os.setgid(config["uid"])
+        os.setuid(config["uid"])
+        if config.get("stdlib"):  # the standard library, from a copy this uid can read
+            original, copy = config["stdlib"]
+            _move_paths(sys.path, original, copy)
+            for module in list(sys.modules.values()):  # packages imported already look for submodules here
+                if isinstance(getattr(module, "__path__", None), list):
+                    _move_paths(module.__path__, original, copy)
+        applied["uid"] = "separate"
+    else:
+        applied["uid"] = "same"
+    cpu = int(config["cpu_seconds"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    memory = int(config["memory_mb"]) * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_NPROC, (int(config["nproc"]), int(config["nproc"])))
+    size = int(config["file_mb"]) * 2**20
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.chdir(config["scratch"])
+    _block_sockets()
+    return applied
+
+
+def _move_paths(paths: list, original: str, copy: str) -> None:
+    paths[:] = [copy + entry[len(original):] if entry.startswith(original) else entry for entry in paths]
+
+
+def _isolate_network(as_root: bool) -> str:
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    if as_root:
+        return "namespace" if libc.unshare(CLONE_NEWNET) == 0 else "sockets blocked in Python"
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+        return "sockets blocked in Python"
+    try:  # map our own ids, so files keep their owners inside the namespace
+        for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"{uid} {uid} 1"),
+                           ("/proc/self/gid_map", f"{gid} {gid} 1")):
+            with open(path, "w") as handle:
+                handle.write(text)
+    except OSError:
+        pass
+    return "namespace"
+
+
+class _NoNetwork(socket.socket):
+    def __init__(self, *args, **kwargs):
+        raise PermissionError("the grader runs your code without network access")
+
+
+def _refuse(*args, **kwargs):
+    raise PermissionError("the grader runs your code without network access")
+
+
+def _block_sockets() -> None:
+    socket.socket = _NoNetwork
+    for name in ("create_connection", "create_server", "socketpair", "fromfd", "getaddrinfo"):
+        setattr(socket, name, _refuse)

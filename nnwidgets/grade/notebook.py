@@ -1,0 +1,204 @@
+"""Reading the instructor's source notebook and a submission: cell roles, and what ``ast`` says about the code.
+
+Roles come from the source's nbgrader metadata: ``solution`` cells are the student's (taken from the
+submission, matched by ``grade_id``), ``grade`` cells are tests (never run; only their ``checks.check_*`` calls
+are read), every other code cell is the instructor's setup (always taken from the source).
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nnwidgets
+
+SHIPPED = ("hw01_perceptron", "hw02_softmax_loss", "hw03_backprop", "hw04_optimizers", "hw05_conv_shapes")
+#: Dotted names whose use hands the answer over (prefix match), with how a message names them.
+REFERENCES = ("nnwidgets", "scipy.special", "jax.nn", "jax.grad", "jax.value_and_grad", "jax.vjp", "jax.jvp",
+              "jax.jacobian", "jax.jacfwd", "jax.jacrev", "jax.hessian", "jax.linearize", "jax.scipy.special",
+              "torch", "sklearn", "tensorflow", "keras", "optax", "flax", "autograd")
+#: Names that hide what is imported or run, so the scan above could not see a reference behind them.
+DYNAMIC = ("__import__", "importlib", "sys.modules", "exec", "eval", "compile")
+
+
+@dataclass
+class Cell:
+    role: str            # "setup", "solution" or "test"
+    cell_id: str
+    source: str
+    points: float = 0.0
+
+
+@dataclass
+class Assignment:
+    name: str
+    path: Path
+    cells: list[Cell]
+    aliases: dict = field(default_factory=dict)   # names the setup cells import -> dotted module path
+
+    @property
+    def tests(self) -> list[Cell]:
+        return [c for c in self.cells if c.role == "test"]
+
+    def setup_names(self) -> set:
+        return set().union(*(bound_names(parse(c.source)) for c in self.cells if c.role == "setup"))
+
+    def solution_names(self) -> set:
+        return set().union(*(bound_names(parse(c.source)) for c in self.cells if c.role == "solution"))
+
+
+def homework_folder() -> Path:
+    """Where the shipped homework lives: inside the package if installed as data, else the repository."""
+    inside = Path(nnwidgets.__file__).parent / "homework"
+    return inside if inside.is_dir() else Path(nnwidgets.__file__).resolve().parents[1] / "lessons" / "homework"
+
+
+def _code(cell: dict) -> str:
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) else str(source)
+    # IPython magics and shell escapes are not Python: comment them out
+    return re.sub(r"(?m)^(\s*)([%!])", r"\1# \2", source)
+
+
+def load_assignment(name: str) -> Assignment:
+    path = homework_folder() / f"{name}.ipynb" if name in SHIPPED else Path(name)
+    if not path.is_file():
+        raise ValueError(f"--assignment: {name!r} is neither a shipped homework ({', '.join(SHIPPED)}) "
+                         "nor the path of an nbgrader source notebook")
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cells = []
+    for index, cell in enumerate(notebook.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        cell_id = meta.get("grade_id", f"cell-{index}")
+        if meta.get("grade"):
+            cells.append(Cell("test", cell_id, _code(cell), float(meta.get("points", 0))))
+        elif meta.get("solution"):
+            cells.append(Cell("solution", cell_id, _code(cell)))
+        else:
+            cells.append(Cell("setup", cell_id, _code(cell)))
+    if not any(c.role == "test" for c in cells):
+        raise ValueError(f"--assignment: {path} has no nbgrader grade cells (metadata nbgrader.grade = true)")
+    assignment = Assignment(path.stem if name not in SHIPPED else name, path, cells)
+    for cell in cells:
+        if cell.role == "setup":
+            assignment.aliases.update(imports(parse(cell.source)))
+    return assignment
+
+
+def submitted_solutions(assignment: Assignment, path: Path) -> dict:
+    """grade_id -> the student's code for each solution cell of the source ("" when missing)."""
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    found = {}
+    for cell in notebook.get("cells", []):
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if cell.get("cell_type") == "code" and grade_id is not None:
+            found.setdefault(grade_id, _code(cell))
+    return {c.cell_id: found.get(c.cell_id, "") for c in assignment.cells if c.role == "solution"}
+
+
+def parse(source: str) -> ast.Module:
+    try:
+        return ast.parse(source)
+    except SyntaxError:
+        return ast.Module(body=[], type_ignores=[])
+
+
+def bound_names(tree: ast.AST) -> set:
+    """Names a cell binds at the top level (assignments, def, class, import, for/with targets, ``global``)."""
+    names = set()
+
+    def visit(node, top):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if top:
+                names.add(node.name)
+            top = False
+        elif isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            top = False
+        elif isinstance(node, ast.Global):
+            names.update(node.names)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and top:
+            names.update(imports(node).keys())
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)) and top:
+            names.add(node.id)
+        for child in ast.iter_child_nodes(node):
+            visit(child, top)
+
+    visit(tree, True)
+    return names
+
+
+def loaded_names(tree: ast.AST) -> set:
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def imports(tree: ast.AST) -> dict:
+    """name -> dotted module path for every import in ``tree``."""
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else \
+                    alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                found[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return found
+
+
+def _dotted(node) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return ".".join([node.id, *reversed(parts)])
+    return None
+
+
+def _matches(dotted: str, prefixes) -> str | None:
+    return next((p for p in prefixes if dotted == p or dotted.startswith(p + ".")), None)
+
+
+def references(tree: ast.AST, aliases: dict) -> list[str]:
+    """The known references a cell imports or uses, as dotted names (``scipy.special.softmax``), in order."""
+    aliases = {**aliases, **imports(tree)}
+    found = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load):
+            dotted = _dotted(node)
+            if dotted:
+                head, _, rest = dotted.partition(".")
+                names = [aliases[head] + ("." + rest if rest else "") if head in aliases else dotted]
+        for name in names:
+            hit = _matches(name, REFERENCES) or _matches(name, DYNAMIC)
+            if hit and name not in found:
+                found.append(name)
+    # keep the longest spelling of each use (scipy.special.softmax rather than scipy.special)
+    return [f for f in found if not any(g != f and g.startswith(f + ".") for g in found)]
+
+
+def check_calls(test: Cell, aliases: dict) -> tuple[list[ast.Call], list[str]]:
+    """The ``nnwidgets.checks`` calls a test cell makes, and the statements it makes that are not such calls."""
+    aliases = {**aliases, **imports(parse(test.source))}
+    calls, others = [], []
+    for statement in parse(test.source).body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            dotted = _dotted(statement.value.func) or ""
+            head, _, rest = dotted.partition(".")
+            full = aliases.get(head, head) + ("." + rest if rest else "")
+            if full.startswith("nnwidgets.checks.check_"):
+                calls.append(statement.value)
+                continue
+        others.append(ast.unparse(statement).splitlines()[0][:80])
+    return calls, others

@@ -1,0 +1,218 @@
+"""Grading submissions: the parent's side. Cases, references and verdicts stay here; student code runs in
+``Session`` children and is reached only through ``proxy`` stand-ins.
+
+A grade cell scores its points when every ``checks.check_*`` call in it passes. The calls come from the source
+notebook (never the submission) and are evaluated here with the student's names bound to stand-ins; each check
+gets a secret ``seed`` for this run when it accepts one, and the grader's own secret cases when it does not.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import functools
+import inspect
+import io
+import multiprocessing
+import secrets
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from nnwidgets import checks
+
+from . import notebook, proxy
+from .cases import SECRET
+from .sandbox import ChildGone, Limits, readable_stdlib
+from .session import Session
+
+
+@dataclass(frozen=True)
+class Options:
+    timeout: float = 10.0
+    memory_mb: int = 2048
+    nproc: int = 64
+    allow_references: bool = False
+    seed: int | None = None   # None: a fresh secret per run
+
+
+def _student_view(message: str) -> str:
+    """A message without the lines that show cases (input, expected, got): what feedback may tell a student."""
+    return "\n".join(line for line in message.splitlines()
+                     if not line.lstrip().startswith(("input:", "expected:", "got:")))
+
+
+class Grader:
+    """Grades submissions of one assignment in this process (one per worker)."""
+
+    def __init__(self, assignment: str, options: Options, stdlib=None):
+        self.assignment = notebook.load_assignment(assignment)
+        self.options = options
+        self.seed = options.seed if options.seed is not None else secrets.randbits(62)
+        self.limits = Limits(timeout=options.timeout, memory_mb=options.memory_mb, nproc=options.nproc,
+                             cpu_seconds=int(max(60, 12 * options.timeout)), stdlib=stdlib)
+        self.student_names = self.assignment.solution_names()
+        self.trusted = self._run_setup()
+
+    def _run_setup(self) -> dict:
+        """The source's setup cells run here (trusted), for what the test calls use: data, ``loss``, ``checks``."""
+        namespace = {"__name__": "__grader__"}
+        for cell in self.assignment.cells:
+            tree = notebook.parse(cell.source)
+            if cell.role != "setup" or notebook.loaded_names(tree) & self.student_names:
+                continue
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(Exception):
+                exec(compile(tree, f"<setup {cell.cell_id}>", "exec"), namespace)
+        namespace["checks"] = checks
+        return namespace
+
+    def _child_cells(self, solutions: dict) -> list[tuple[str, str]]:
+        cells = []
+        for cell in self.assignment.cells:
+            if cell.role == "solution":
+                cells.append((cell.cell_id, solutions[cell.cell_id]))
+            elif cell.role == "setup":
+                tree = notebook.parse(cell.source)
+                if notebook.bound_names(tree) or not notebook.loaded_names(tree) & self.student_names:
+                    cells.append((cell.cell_id, cell.source))  # cells that only display results are skipped
+        return cells
+
+    def _problems(self, solutions: dict) -> dict:
+        """grade_id -> the reasons its check scores 0 before running: references used, instructor names redefined."""
+        sources = {c.cell_id: c.source for c in self.assignment.cells if c.role == "solution"}
+        instructor, aliases = self.assignment.setup_names(), self.assignment.aliases
+        cells = {}
+        for cell_id, code in solutions.items():
+            tree = notebook.parse(code)
+            own_imports = notebook.imports(tree)
+            redefined = {n for n in notebook.bound_names(tree) & instructor
+                         if n not in notebook.bound_names(notebook.parse(sources[cell_id]))
+                         and not (n in own_imports and own_imports[n] == aliases.get(n))}
+            used = [] if self.options.allow_references else notebook.references(tree, aliases)
+            cells[cell_id] = (notebook.bound_names(tree), notebook.loaded_names(tree), used, redefined)
+        found = {}
+        for test in self.assignment.tests:
+            calls, _ = notebook.check_calls(test, aliases)
+            wanted = set().union(*(notebook.loaded_names(c) for c in calls)) if calls else set()
+            deps, frontier = set(), set(wanted)
+            while frontier:
+                new = {cid for cid, (bound, *_rest) in cells.items() if bound & frontier} - deps
+                deps |= new
+                frontier = set().union(*(cells[c][1] for c in new)) - wanted if new else set()
+                wanted |= frontier
+            reasons = []
+            for cell_id, (_bound, _loaded, used, redefined) in cells.items():
+                if cell_id in deps and used:
+                    reasons.append(f"cell {cell_id!r} uses {', '.join(used)}: a library or nnwidgets function that "
+                                   "gives the answer away (or an import the grader cannot see); this assignment asks "
+                                   "for your own code")
+                hit = redefined & wanted if cell_id not in deps else redefined
+                if hit:
+                    reasons.append(f"cell {cell_id!r} redefines {', '.join(sorted(hit))}, which the instructor's "
+                                   "cells define and this check uses")
+            found[test.cell_id] = reasons
+        return found
+
+    def grade(self, path) -> dict:
+        result = {"path": str(path), "score": 0.0, "max_score": sum(t.points for t in self.assignment.tests),
+                  "checks": [], "error": None}
+        try:
+            solutions = notebook.submitted_solutions(self.assignment, Path(path))
+        except (OSError, ValueError) as err:
+            result["error"] = f"could not read the notebook: {type(err).__name__}: {err}"
+            return result
+        problems = self._problems(solutions)
+        session = Session(self.limits, self._child_cells(solutions))
+        try:
+            for test in self.assignment.tests:
+                message = "; ".join(problems[test.cell_id]) or self._run_test(test, session)
+                passed = not message or message.startswith("note:")
+                result["checks"].append({"name": test.cell_id, "points": test.points if passed else 0.0,
+                                         "max_points": test.points, "passed": passed, "message": message,
+                                         "feedback": _student_view(message)})
+        except ChildGone as gone:  # the child could not even start
+            result["error"] = str(gone)
+        finally:
+            session.close()
+        result["score"] = sum(c["points"] for c in result["checks"])
+        return result
+
+    def _run_test(self, test, session: Session) -> str:
+        calls, others = notebook.check_calls(test, self.assignment.aliases)
+        if not calls:
+            return ("this grade cell calls no nnwidgets.checks function, so nnwidgets.grade cannot grade it "
+                    f"(it has: {'; '.join(others)}); grade it with nbgrader autograde")
+        for call in calls:
+            try:
+                self._run_call(call, session)
+            except AssertionError as failed:
+                return str(failed)
+            except (proxy.Missing, ChildGone) as err:
+                return str(err)
+            except Exception as err:  # noqa: BLE001 - e.g. a student value that is not what the call needs
+                return f"{ast.unparse(call)[:80]}: {type(err).__name__}: {err}"
+        return f"note: not checked here: {'; '.join(others)}" if others else ""
+
+    def _run_call(self, call: ast.Call, session: Session) -> None:
+        name = (notebook._dotted(call.func) or "").rsplit(".", 1)[-1]
+        check = getattr(checks, name)
+        parameters = inspect.signature(check).parameters
+        given = {k.arg for k in call.keywords}
+        extra = {}
+        if "timeout" in parameters and "timeout" not in given:
+            extra["timeout"] = self.options.timeout + 2  # the sandbox's own limit fires first
+        if "seed" in parameters and "seed" not in given:
+            extra["seed"] = self.seed
+        namespace = dict(self.trusted)
+        for student_name in sorted(notebook.loaded_names(call) & self.student_names):
+            namespace[student_name] = proxy.bind(session, student_name)
+        arguments = {}
+
+        def grab(*args, **kwargs):
+            arguments["args"] = args
+            return check(*args, **kwargs, **extra)
+
+        expression = ast.Expression(ast.Call(func=ast.Name("__check__", ast.Load()), args=call.args,
+                                             keywords=call.keywords))
+        namespace["__check__"] = grab
+        eval(compile(ast.fix_missing_locations(expression), "<test>", "eval"), namespace)
+        if name in SECRET and "seed" not in parameters:
+            cases, index = SECRET[name]
+            rng = np.random.default_rng([self.seed, sum(map(ord, name))])
+            cases(arguments["args"][index], rng)
+
+
+_WORKER: Grader | None = None
+
+
+def _start_worker(assignment, options, stdlib):
+    global _WORKER
+    _WORKER = Grader(assignment, options, stdlib)
+
+
+def _grade_in_worker(path):
+    return _WORKER.grade(path)
+
+
+def grade(assignment: str, paths, options: Options = Options(), workers: int = 1) -> dict:
+    """Grades every notebook in ``paths``: ``{"assignment", "submissions": [...]}`` (the JSON of the CLI)."""
+    options = replace(options, seed=options.seed if options.seed is not None else secrets.randbits(62))
+    stdlib = readable_stdlib()
+    try:
+        if workers <= 1:
+            grader = Grader(assignment, options, stdlib)
+            submissions = [grader.grade(p) for p in paths]
+        else:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                     initargs=(assignment, options, stdlib)) as pool:
+                submissions = list(pool.map(_grade_in_worker, [str(p) for p in paths]))
+    finally:
+        if stdlib:
+            shutil.rmtree(Path(stdlib[1]).parent, ignore_errors=True)
+    return {"assignment": assignment, "submissions": submissions}
+
+
+grade_one = functools.partial(grade, workers=1)

@@ -1,0 +1,46 @@
+"""One submission's child, restarted when it dies: the notebook's cells are run again, without the ones that
+killed it, so a crash or hang costs only the checks that need what it broke."""
+from __future__ import annotations
+
+from .sandbox import ChildGone, Limits, Sandbox
+
+
+class Session:
+    def __init__(self, limits: Limits, cells: list[tuple[str, str]]):
+        self.limits, self.cells = limits, cells   # (cell id, code) in notebook order
+        self.fatal: dict[str, str] = {}           # cell id -> why it killed the child
+        self.errors: dict[str, str] = {}          # cell id -> the exception it raised
+        self.box: Sandbox | None = None
+        self.generation = 0
+        self.starts = 0
+
+    def _start(self) -> None:
+        while True:
+            self.box = Sandbox(self.limits)
+            self.generation += 1
+            self.starts += 1
+            for cell_id, code in self.cells:
+                if cell_id in self.fatal or not code.strip():
+                    continue
+                try:
+                    reply = self.box.request({"op": "run", "code": code, "cell": cell_id})
+                except ChildGone as gone:
+                    self.fatal[cell_id] = str(gone)
+                    break
+                if not reply["ok"]:
+                    self.errors[cell_id] = str(reply.get("error", ""))[:500]
+            else:
+                return
+
+    def request(self, message: dict) -> dict:
+        if self.box is None or not self.box.alive:
+            self._start()
+        return self.box.request(message)
+
+    def why_missing(self) -> str:
+        problems = [f"cell {cell_id!r}: {text}" for cell_id, text in {**self.errors, **self.fatal}.items()]
+        return f" (when it ran, {'; '.join(problems)})" if problems else ""
+
+    def close(self) -> None:
+        if self.box is not None:
+            self.box.kill()
