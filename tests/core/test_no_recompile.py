@@ -49,14 +49,14 @@ def test_no_compiles_when_relearning_with_another_lr(count_compiles):
 
 def test_no_compiles_when_scrubbing_the_learn_and_mlp_tabs(count_compiles):
     p = nw.PerceptronExplorer(gate="XOR")
-    learn, mlp = p.view("learn"), p.view("mlp")
-    learn.epoch.value, mlp.step.value = 1, 1
-    p.lr = 0.3
+    learn, mlp = p.tab_view("learn"), p.tab_view("mlp")
+    learn.epoch.value, mlp.snapshot.value = 1, 1
+    p.learn.lr = 0.3
     before = count_compiles.count
     for k in range(0, 20):
         learn.epoch.value = k
-        mlp.step.value = k * 10
-    p.lr = 0.5
+        mlp.snapshot.value = k * 10
+    p.learn.lr = 0.5
     p.w2 = -0.3
     assert count_compiles.count == before, count_compiles.programs[before:]
 

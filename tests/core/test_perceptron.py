@@ -152,7 +152,8 @@ def test_results_are_named_tuples():
 
 def test_stacked_network_seed_000_is_xor():
     hidden_w = np.float32([[-0.5, 0.5], [-0.5, 0.5]])  # columns: NAND, OR
-    _, s, _, y = stacked_forward(GATE_INPUTS, hidden_w, np.float32([0.7, -0.2]), np.float32([0.5, 0.5]), np.float32(-0.7))
+    _, s, _, y = stacked_forward(GATE_INPUTS, hidden_w, np.float32([0.7, -0.2]), np.float32([0.5, 0.5]),
+                                 np.float32(-0.7))
     assert np.asarray(s).tolist() == [[1, 0], [1, 1], [1, 1], [0, 1]]
     assert gate_name(y) == "XOR"
 

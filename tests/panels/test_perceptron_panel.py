@@ -9,14 +9,15 @@ from nnwidgets.panels.perceptron import why_no_line
 
 
 def neuron(p):
-    return p.view("neuron")
+    return p.tab_view("neuron")
 
 
 def test_truth_table_of_the_seed_and_gate():
     p = nw.PerceptronExplorer(gate="AND")
     assert (p.w1, p.w2, p.b) == (0.5, 0.5, -0.7)
     table = p.truth_table()
-    assert [(r["x1"], r["x2"], r["y"], r["target"]) for r in table] == [(0, 0, 0, 0), (1, 0, 0, 0), (0, 1, 0, 0), (1, 1, 1, 1)]
+    rows = [(r["x1"], r["x2"], r["y"], r["target"]) for r in table]
+    assert rows == [(0, 0, 0, 0), (1, 0, 0, 0), (0, 1, 0, 0), (1, 1, 1, 1)]
     assert [r["z"] for r in table] == [-0.7, -0.2, -0.2, 0.3]
     assert all(r["correct"] for r in table) and p.solved
 
@@ -121,16 +122,18 @@ def test_gate_names_are_case_insensitive():
 
 def test_learn_tab_solves_or_and_explains_xor():
     p = nw.PerceptronExplorer(gate="OR", w1=0.0, w2=0.0, b=0.0)
-    learn = p.view("learn")
-    assert learn.history.first_solved_epoch() is not None
+    learn = p.tab_view("learn")
+    assert p.learn.history.first_solved_epoch() is not None
     assert "finds a line for OR" in learn.status.value
     p.gate = "XOR"
-    assert learn.history.first_solved_epoch() is None
+    assert p.learn.history.first_solved_epoch() is None
     assert "No line can compute XOR" in learn.status.value
     assert "w1 + w2 + b ≤ 0" in learn.status.value
-    learn.epoch.value = 5
-    learn._use_weights(None)
-    assert (p.w1, p.w2) == tuple(float(v) for v in learn.history.weights[5])
+    learn.epoch.value = 5  # the scrub slider sets the state
+    assert p.learn.epoch == 5
+    weights = p.learn.history.weights[5]
+    p.learn.use_weights()
+    assert (p.w1, p.w2) == tuple(float(v) for v in weights)
 
 
 @pytest.mark.parametrize("gate", ["XOR", "XNOR"])
@@ -143,7 +146,7 @@ def test_why_no_line_states_a_real_contradiction(gate, threshold):
 
 def test_stack_tab_shows_the_xor_network_and_the_seed_002_slip():
     p = nw.PerceptronExplorer(gate="XOR", tab="stack")
-    stack = p.view("stack")
+    stack = p.tab_view("stack")
     assert p.stack.solved and p.stack.computes() == "XOR"
     assert [(r["s1"], r["s2"], r["y"]) for r in p.stack.truth_table()] == [(1, 0, 0), (1, 1, 1), (1, 1, 1), (0, 1, 0)]
     p.stack.load_preset("h1 − h2 network (seed 002)")
@@ -156,23 +159,26 @@ def test_stack_tab_shows_the_xor_network_and_the_seed_002_slip():
 
 def test_mlp_tab_trains_xor_and_scrubs():
     p = nw.PerceptronExplorer(tab="mlp")
-    view = p.view("mlp")
+    view = p.tab_view("mlp")
     result = p.mlp.result
-    assert (result.predict(np.float32([[0, 0], [1, 0], [0, 1], [1, 1]]))[:, 0] > 0.5).tolist() == [False, True, True, False]
+    y = result.predict(np.float32([[0, 0], [1, 0], [0, 1], [1, 1]]))[:, 0]
+    assert (y > 0.5).tolist() == [False, True, True, False]
     assert "epoch 20000 of 20000" in view.status.value
     marks = view.figure.canvas.marks
-    view.step.value = 0
+    view.snapshot.value = 0
+    assert p.mlp.snapshot == 0
     assert "initial weights" in view.status.value and view.figure.canvas.marks != marks
-    with pytest.raises(ValueError, match="lr must be a positive number, got -1.0"):
+    with pytest.raises(ValueError, match="lr must be a number greater than 0 and at most 10, got -1.0"):
         p.mlp.lr = -1.0
-    assert "lr must be a positive number" in view.status.value
+    assert "lr must be a number greater than 0" in view.status.value
 
 
 def test_tab_selection_follows_the_trait():
     p = nw.PerceptronExplorer()
     p.tab = "learn"
-    assert p._tabs.selected_index == 1
-    p._tabs.selected_index = 2
+    assert p.view.selected_index == 1
+    p.view.selected_index = 2
     assert p.tab == "stack"
-    with pytest.raises(Exception, match="tab must be one of"):
+    with pytest.raises(ValueError, match="tab must be one of 'neuron', 'learn', 'stack', 'mlp', got 'nope'"):
         p.tab = "nope"
+    assert p.tab == "stack" and p.view.selected_index == 2

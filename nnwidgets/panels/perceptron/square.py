@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.perceptron import GATE_INPUTS
-from ..render import marks, new_figure
-from ..render.geometry import split_box
-from ._controls import CLASS_COLORS, INK, WRONG, equation
+from ...core.perceptron import GATE_INPUTS
+from ...render import marks, new_figure
+from ...render.geometry import split_box
+from .._controls import CLASS_COLORS, INK, WRONG, equation
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,98 @@
+"""The Learn tab's view: the rule's line after the scrubbed epoch, the mistakes per epoch, Play and a scrub slider."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from ...core.perceptron import GATE_INPUTS, gate_targets
+from ...render import LayeredFigure, marks, new_figure
+from .._controls import INK, WRONG, bind, float_slider, message_html, number
+from . import text
+from .learn import MAX_EPOCHS
+from .square import line_marks, point_marks, square_figure
+
+NEURON_INPUTS = ["gate", "w1", "w2", "b", "threshold"]
+
+
+class LearnView:
+    """Draws ``panel.learn``: its history follows the Neuron tab's weights, ``lr`` and ``epochs``."""
+
+    def __init__(self, panel):
+        self.neuron, self.state = panel, panel.learn
+        state = self.state
+        fig = new_figure(720, 360)
+        square_figure("x1", "x2", text.LEARN_TITLE, ax=fig.add_axes((0.07, 0.12, 0.41, 0.8)))
+        self.mistakes_axes = fig.add_axes((0.6, 0.12, 0.37, 0.8))
+        self.figure = LayeredFigure(fig)
+        self.epoch = widgets.IntSlider(value=state.epoch, min=0, max=state.epochs, description=text.EPOCH)
+        self.epoch.add_class("nnw-epoch")
+        self.play = widgets.Play(value=state.epoch, min=0, max=state.epochs, interval=400)
+        widgets.jslink((self.play, "value"), (self.epoch, "value"))
+        self.controls = {
+            "lr": float_slider("lr", state.lr, "nnw-lr", lo=0.01, hi=1.0, step=0.01),
+            "epochs": widgets.IntSlider(value=state.epochs, min=1, max=MAX_EPOCHS, description=text.EPOCHS),
+            "epoch": self.epoch,
+        }
+        state.observe(self._follow_epochs, names=["epochs", "epoch"])  # before bind: the range first, then the value
+        for name, control in self.controls.items():
+            bind(state, name, control)
+        use = widgets.Button(description=text.USE_WEIGHTS, layout=widgets.Layout(width="auto"))
+        use.on_click(lambda _: state.use_weights())
+        self.status = widgets.HTML()
+        self.status.add_class("nnw-learn-status")
+        self.widget = widgets.VBox([self.figure.canvas, widgets.HTML(text.LEARN_NOTE),
+                                    widgets.HBox([self.controls["lr"], self.controls["epochs"]]),
+                                    widgets.HBox([self.play, self.epoch, use]), self.status])
+        panel.observe(self.redraw, names=NEURON_INPUTS)
+        state.observe(self.redraw, names=["lr", "epochs", "epoch"])
+        state.observe(self._show_error, names="error")
+        self._draw_static_axes()
+        self.redraw()
+
+    def _follow_epochs(self, change):
+        """Keep the scrub slider and Play on 0..epochs at the state's epoch (so the page never moves it)."""
+        for control in (self.epoch, self.play):
+            with control.hold_trait_notifications():
+                control.max = self.state.epochs
+                control.value = self.state.epoch
+        if change["name"] == "epochs":
+            self._draw_static_axes()
+
+    def _draw_static_axes(self):
+        ax = self.mistakes_axes
+        ax.clear()
+        ax.set_xlim(-0.5, self.state.epochs + 0.5)
+        ax.set_ylim(-0.2, 4.3)
+        ax.set_yticks(range(5))
+        ax.set_xlabel(text.EPOCH)
+        ax.set_ylabel(text.ROWS_WRONG_AXIS)
+        ax.grid(True, color="#dddddd", lw=0.6)
+        self.figure.refresh_static()
+
+    def redraw(self, change=None):
+        history, step = self.state.history, self.state.step()
+        targets = gate_targets(self.neuron.gate)
+        w0 = history.weights[0]
+        epochs = np.arange(len(history.mistakes))
+        out = line_marks(w0[0], w0[1], history.biases[0], shade=False, color="#999999", label=False, dash=[5, 4])
+        out += line_marks(step.w1, step.w2, step.b) + point_marks(GATE_INPUTS, targets, step.labels == targets)
+        out += [marks.line(epochs, history.mistakes, color=INK, width=2, axes=1),
+                marks.points([step.epoch], [step.mistakes], fill=WRONG, size=12, axes=1)]
+        self.figure.update(out)
+        self.status.value = self._describe(step)
+
+    def _show_error(self, change):
+        error = message_html("error", change["new"]) if change["new"] else ""
+        self.status.value = error + self._describe(self.state.step())
+
+    def _describe(self, step) -> str:
+        neuron, epochs = self.neuron, self.state.epochs
+        now = text.LEARN_NOW.format(epoch=step.epoch, w1=number(step.w1), w2=number(step.w2), b=number(step.b),
+                                    mistakes=step.mistakes)
+        solved = self.state.history.first_solved_epoch()
+        if solved is not None:
+            return message_html("ok", text.LEARN_SOLVED.format(now=now, gate=neuron.gate, solved=solved))
+        reason = text.why_no_line(neuron.gate, neuron.threshold)
+        if reason:
+            return message_html("bad", text.LEARN_CYCLING.format(now=now, epochs=epochs, reason=reason))
+        return message_html("info", text.LEARN_NOT_YET.format(now=now, epochs=epochs))

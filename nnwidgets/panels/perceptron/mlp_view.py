@@ -1,0 +1,116 @@
+"""The Train an MLP tab's view: decision heat map, loss curve and hidden layer at the scrubbed snapshot."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from ...core.mlp import MAX_SEED
+from ...core.perceptron import GATE_INPUTS, GATES, gate_targets
+from ...render import LayeredFigure, marks, new_figure
+from .._controls import INK, WRONG, bind, float_slider, message_html, number, table_html
+from . import text
+from .mlp import MAX_EPOCHS, MAX_HIDDEN, TRAINING
+from .square import SQUARE, point_marks, probability_rgba, square_figure
+
+GRID = 0.6  # the loss and hidden-layer grids' grey line width
+
+
+class MLPView:
+    """Draws ``panel.mlp``; a change of a training setting trains again and shows the new run from its end."""
+
+    def __init__(self, panel):
+        self.state = state = panel.mlp
+        fig = new_figure(900, 320)
+        square_figure("x1", "x2", text.OUTPUT_TITLE, ax=fig.add_axes((0.05, 0.14, 0.27, 0.76)))
+        self.loss_axes = fig.add_axes((0.4, 0.14, 0.25, 0.76))
+        self.hidden_axes = fig.add_axes((0.72, 0.14, 0.26, 0.76))
+        self.figure = LayeredFigure(fig)
+        self.snapshot = widgets.IntSlider(value=state.snapshot, min=0, max=self._last(), description=text.SNAPSHOT,
+                                          readout=False)
+        self.snapshot.add_class("nnw-mlp-epoch")
+        self.play = widgets.Play(value=state.snapshot, min=0, max=self._last(), interval=60)
+        widgets.jslink((self.play, "value"), (self.snapshot, "value"))
+        self.controls = {
+            "gate": widgets.Dropdown(options=GATES, value=state.gate, description=text.GATE,
+                                     layout=widgets.Layout(width="200px")),
+            "hidden_size": widgets.IntSlider(value=state.hidden_size, min=1, max=MAX_HIDDEN,
+                                             description=text.HIDDEN_SIZE, continuous_update=False),
+            "lr": float_slider("lr", state.lr, "nnw-mlp-lr", lo=0.01, hi=2.0, step=0.01),
+            "epochs": widgets.BoundedIntText(value=state.epochs, min=1, max=MAX_EPOCHS, step=1000,
+                                             description=text.EPOCHS, layout=widgets.Layout(width="200px")),
+            "seed": widgets.BoundedIntText(value=state.seed, min=0, max=MAX_SEED, description=text.SEED,
+                                           layout=widgets.Layout(width="200px")),
+            "snapshot": self.snapshot,
+        }
+        self.controls["lr"].continuous_update = False  # each new value trains again
+        state.observe(self._follow_snapshots, names=["epochs", "snapshot"])  # before bind: the range, then the value
+        for name, control in self.controls.items():
+            bind(state, name, control)
+        self.table, self.status = widgets.HTML(), widgets.HTML()
+        c = self.controls
+        self.widget = widgets.VBox([self.figure.canvas, widgets.HBox([c["gate"], c["hidden_size"], c["lr"]]),
+                                    widgets.HBox([c["epochs"], c["seed"]]), widgets.HBox([self.play, self.snapshot]),
+                                    self.table, self.status])
+        state.observe(self._retrained, names=list(TRAINING))
+        state.observe(self.redraw, names=["snapshot", "error"])
+        self._retrained()
+
+    def _last(self) -> int:
+        return len(self.state.result.snapshot_epochs) - 1
+
+    def _follow_snapshots(self, change):
+        """Keep the scrub slider and Play on the run's snapshots at the state's one (the page never moves them)."""
+        for control in (self.snapshot, self.play):
+            with control.hold_trait_notifications():
+                control.max = self._last()
+                control.value = self.state.snapshot
+
+    def _retrained(self, change=None):
+        self._draw_static_axes()
+        self.redraw()
+
+    def _draw_static_axes(self):
+        result, hidden = self.state.result, self.state.hidden
+        ax = self.loss_axes
+        ax.clear()
+        losses = result.losses[np.isfinite(result.losses) & (result.losses > 0)]
+        ax.set_yscale("log")
+        ax.set_xlim(0, len(result.losses))
+        ax.set_ylim(*((losses.min() / 1.5, losses.max() * 1.5) if losses.size else (1e-8, 1.0)))
+        ax.set_xlabel(text.EPOCH)
+        ax.set_title(text.LOSS_TITLE, fontsize=10)
+        ax.grid(True, color="#dddddd", lw=GRID)
+        ax = self.hidden_axes
+        ax.clear()
+        lo, hi = hidden.coords.min(axis=(0, 1)), hidden.coords.max(axis=(0, 1))
+        pad = 0.1 * np.maximum(hi - lo, 1e-3)
+        ax.set_xlim(min(lo[0], hidden.boundary.min()) - pad[0], max(hi[0], hidden.boundary.max()) + pad[0])
+        ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+        ax.set_xlabel(text.HIDDEN_AXIS)
+        ax.set_title(text.HIDDEN_TITLE, fontsize=10)
+        ax.grid(True, color="#dddddd", lw=GRID)
+        self.figure.refresh_static()
+
+    def redraw(self, change=None):
+        state = self.state
+        result, now = state.result, state.at_snapshot()
+        targets = gate_targets(state.gate)
+        every = max(1, len(result.losses) // 400)
+        xs = np.r_[np.arange(0, len(result.losses), every), len(result.losses) - 1]
+        out = [marks.raster(probability_rgba(state.predict(SQUARE.grid)), SQUARE.box)]
+        out += point_marks(GATE_INPUTS, targets, now.correct)
+        out.append(marks.line(xs + 1, result.losses[xs], color=INK, width=1.5, axes=1))
+        if now.epoch:
+            out.append(marks.points([now.epoch], [now.loss], fill=WRONG, size=10, axes=1))
+        out.append(marks.line([now.hidden.boundary] * 2, self.hidden_axes.get_ylim(), color=INK, width=2,
+                              dash=[5, 4], axes=2))
+        out += point_marks(now.hidden.coords, targets, now.correct, axes=2)
+        self.figure.update(out)
+        body = [(int(x[0]), int(x[1]), number(y), int(t), text.OK_MARK if ok else text.WRONG_MARK)
+                for x, y, t, ok in zip(GATE_INPUTS, now.y, targets, now.correct, strict=True)]
+        self.table.value = table_html(text.MLP_HEADER, body, "nnw-table",
+                                      [i for i, ok in enumerate(now.correct) if not ok])
+        loss = number(now.loss) if now.epoch else text.INITIAL_WEIGHTS
+        status = message_html("ok" if now.correct.all() else "info",
+                              text.MLP_STATUS.format(epoch=now.epoch, epochs=len(result.losses), loss=loss))
+        self.status.value = (message_html("error", state.error) if state.error else "") + status
