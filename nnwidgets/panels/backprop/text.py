@@ -1,11 +1,52 @@
-"""The stepper's explanations: each forward and backward step written out with its numbers."""
+"""Every sentence the backprop stepper shows: labels, messages, and each step written out with its numbers."""
 from __future__ import annotations
 
 import numpy as np
 
-from ..core.graph import grad_operands
-from ..core.graph_rules import rule
-from ._controls import number
+from ...core.graph import MAX_OPS, grad_operands
+from ...core.graph_rules import rule
+from .._controls import number
+
+# ---- labels ----------------------------------------------------------------------------------------
+BACK, STEP, RESET = "◀ back", "step ▶", "reset"
+POSITION, SIGMOID = "step", "sigmoid"
+PHASES = {"forward": "forward pass", "backward": "backward pass", "done": "done"}
+GRADIENT_TABLE = ("input", "value", "∂f/∂input")
+AGREE = "✓ agree"
+DIFFER = "✗ differ (a kink such as ReLU at 0, or a tie in max?)"
+CHECK_LINE = ("gradient check against central finite differences (float64, h = 1e-6): largest relative "
+              "difference {difference:.1e} {verdict}")
+OUTPUT_LINE = "f = {value}"
+STEP_LINE = "step {position} of {total}"
+PRESS_STEP = "Press step: the forward pass computes the {count} nodes from left to right."
+FORMULA_TITLE = "f({names}) = {formula}"
+
+# ---- messages --------------------------------------------------------------------------------------
+MISSING = "missing input{plural} {names}: {signature} needs a value for each of {all}"
+UNKNOWN = "unknown input{plural} {names}: {signature} takes {all}"
+UNKNOWN_ONE = "unknown input {name!r}: {signature} takes {all}"
+NOT_A_NUMBER = "{name} must be a number or an array of numbers, got {value}"
+EMPTY = "{name} must not be empty, got {value}"
+OUT_OF_RANGE = "{name} entries must be between {low:g} and {high:g}, got {value}"
+TYPED_ARRAY = "{name} must be a number or a list of numbers such as [1.0, 2.0], got {value!r}"
+INPUTS_NOT_DICT = "inputs must be a dict of input name -> number or array, such as {{'x': 1.0}}, got {value}"
+INPUT_NAME = ("inputs: {name} is not a usable input name for a formula (letters, digits and _, not a function "
+              "name such as exp)")
+OUTSIDE_DOMAIN = ("{inputs} {verb} outside the domain of fn: the {what} of {node} is {value} there (a log of a "
+                  "negative number, a division by 0, the slope of √ at 0?); choose inputs where fn is defined")
+POSITION_RANGE = "position must be between 0 and {total} (the {total} steps of this graph), got {value}"
+POSITION_TYPE = "position must be a whole number of steps from 0, got {value}"
+PRESET_NAME = "preset_name must be one of {names} (or '' for a formula or a function), got {value}"
+NO_FUNCTION = ("this panel has no function: give a preset_name ({names}), a formula such as 'x*y + 3', or build "
+               "it from a Python function")
+BOTH_SOURCES = "give either preset_name or formula, not both: got preset_name={preset!r} and formula={formula!r}"
+TEXT_SETTING = "{name} must be text of at most {limit} characters, got {value}"
+FN_TYPE = ("fn must be a function of the inputs such as lambda x, y: x * y, or a formula string such as "
+           "'x*y + 3', got {value}")
+NOT_SAVABLE = ("this panel was built from a Python function, which cannot be saved as data: build it with "
+               "BackpropStepper.preset(name) or from a formula string such as BackpropStepper('x*y + 3', x=2.0, "
+               "y=3.0) to save and restore it")
+TOO_MANY = f"the stepper draws at most {MAX_OPS} operations"
 
 INFIX = {"add": "+", "add_any": "+", "sub": "−", "mul": "×", "div": "÷"}
 
@@ -44,7 +85,8 @@ def forward_line(state, k: int) -> str:
         return f"{name} = {labels[0]}^{op.params['y']} = ({values[0]})^{op.params['y']} = {result}"
     if op.op == "dot_general":
         a, b = (state.operand_value(o) for o in op.operands)
-        return f"{name} = {labels[0]} · {labels[1]}: {shape(a)}·{shape(b)} → {shape(state.evaluation.values[k])} = {result}"
+        out = shape(state.evaluation.values[k])
+        return f"{name} = {labels[0]} · {labels[1]}: {shape(a)}·{shape(b)} → {out} = {result}"
     if op.op == "reduce_sum":
         return f"{name} = Σ {labels[0]} over axes {tuple(op.params['axes'])} = {result}"
     if op.op == "broadcast_in_dim":
