@@ -1,38 +1,55 @@
-"""check_gradient (a hand-derived gradient against jax.grad) and check_answer (numbers worked out by hand)."""
+"""check_gradient: a hand-derived gradient against jax.grad of the function, at hidden random points."""
 from __future__ import annotations
 
 import inspect
-import math
 
 import numpy as np
 
-from ._basic import _rng
-from ._harness import DEFAULT_TIMEOUT, Failure, as_floats, call, close, scalar, show
+from ._harness import DEFAULT_TIMEOUT, Failure, as_floats, call, close, fixed_rng, seeded_rng, show
+
+_NOT_JAX = ("check_gradient: fn must be written with jax.numpy so that jax.grad can differentiate it, and it calls "
+            "NumPy (or float(), or an if on a value) on the traced argument {name}: write `import jax.numpy as jnp` "
+            "and use jnp.exp, jnp.sum, jnp.maximum, jnp.where ... in fn (grad_fn may stay NumPy). JAX said: {error}")
+
+
+def _reference(jax, fn, names, args):
+    """jax.grad of fn at args, or a message saying how to make fn differentiable."""
+    try:
+        return [np.asarray(e, np.float64) for e in jax.grad(fn, argnums=tuple(range(len(names))))(*args)]
+    except (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError) as err:
+        raise AssertionError(_NOT_JAX.format(name=", ".join(names), error=str(err).splitlines()[0])) from None
+
+
+def _points(names, shapes, scale, count, rng):
+    for _ in range(count):
+        yield [np.asarray(rng.normal(0, scale, size=shapes[n])) if shapes[n] else float(rng.normal(0, scale))
+               for n in names]
 
 
 def check_gradient(fn, grad_fn, *, shapes: dict | None = None, cases: int = 6, scale: float = 1.0,
-                   timeout: float = DEFAULT_TIMEOUT) -> None:
+                   allow_inplace: bool = True, seed: int | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
     """``grad_fn(*args)`` must return ∂fn/∂(each argument) at hidden random points.
 
     ``fn(*args)`` returns one number and is written with ``jax.numpy`` (the reference is ``jax.grad`` in
     float64). ``grad_fn`` returns one gradient per argument, in order (a tuple; a lone value for one argument),
     each shaped like its argument. ``shapes`` gives array arguments' shapes ({"W": (2, 3)}; scalars by default);
-    points are drawn from N(0, scale²). Tolerance: 1e-6 + 1e-5·|expected|.
+    points are drawn from N(0, scale²), ``seed`` adds three more. Tolerance: 1e-6 + 1e-5·|expected|.
     """
-    import jax
+    import jax  # the reference; jax is a dependency, imported here so `checks` loads without starting it
 
     names = [p.name for p in inspect.signature(fn).parameters.values()]
     shapes = {n: tuple((shapes or {}).get(n, ())) for n in names}
-    rng = _rng("gradient-" + ",".join(names))
-    fail = Failure("check_gradient", cases)
+    points = list(_points(names, shapes, scale, cases, fixed_rng("gradient-" + ",".join(names))))
+    extra = seeded_rng(seed)
+    points += list(_points(names, shapes, scale, 3, extra)) if extra else []
+    fail = Failure("check_gradient", len(points))
+    signature = f"grad_fn({', '.join(names)})"
     with jax.enable_x64(True):
-        reference = jax.grad(fn, argnums=tuple(range(len(names))))
-        for k in range(1, cases + 1):
-            args = [rng.normal(0, scale, size=shapes[n]) if shapes[n] else float(rng.normal(0, scale)) for n in names]
-            args = [np.asarray(a) if shapes[n] else a for a, n in zip(args, names)]
+        for k, args in enumerate(points, start=1):
             inputs = ", ".join(f"{n} = {show(a)}" for n, a in zip(names, args))
-            expected = [np.asarray(e, np.float64) for e in reference(*args)]
-            result = call(fail, k, inputs, grad_fn, *args, timeout=timeout, names=names)
+            expected = _reference(jax, fn, names, args)
+            result = call(fail, k, inputs, grad_fn, *args, timeout=timeout, names=names, allow_inplace=allow_inplace,
+                          signature=signature)
             got = result if len(names) > 1 else (result,)
             if not isinstance(got, (tuple, list)) or len(got) != len(names):
                 fail(k, inputs, f"{len(names)} gradients ({', '.join('∂f/∂' + n for n in names)})", repr(result)[:100],
@@ -41,6 +58,7 @@ def check_gradient(fn, grad_fn, *, shapes: dict | None = None, cases: int = 6, s
                 g = as_floats(fail, k, inputs, g, e.shape, f"∂f/∂{n}")
                 if not close(g, e, 1e-5, 1e-6):
                     fail(k, inputs, e, g, _hint(n, g, e), what=f"∂f/∂{n}")
+    fail.done()
 
 
 def _hint(name, got, expected):
@@ -50,31 +68,3 @@ def _hint(name, got, expected):
         if close(got, factor * expected, 1e-5, 1e-6):
             return f"∂f/∂{name} is off by a factor of {factor:g} (a power rule's exponent, or a ½?)"
     return f"∂f/∂{name} is wrong here: apply the chain rule node by node (nnwidgets.BackpropStepper can show the steps)"
-
-
-#: Numbers the seeds ask for by hand: name -> (value, tolerance, {wrong value: hint}).
-ANSWERS = {
-    "seed002_exercise1_cross_entropy": (0.999163, 2e-4, {0.4318: "that is −log10(0.37): cross-entropy uses the "
-                                                                  "natural log, ln(0.368188) = −0.999163"}),
-    "seed002_exercise1_mse": (0.399187, 2e-4, {0.396: "the slide rounds the probabilities to 0.37 and 0.63 first; "
-                                                      "keep softmax's digits (0.368188, 0.631812)"}),
-    "seed002_loss_exercise_cross_entropy": (0.505037, 2e-4, {0.096: "that is −log10(0.8) from the slide's rounded "
-                                                                    "softmax; e^0.39 is 1.477, not 0.48"}),
-    "seed000_iris_cross_entropy": (0.354052, 2e-4, {0.15376: "that is −log10(0.701838): use the natural log"}),
-    "seed_cnn_flatten_size": (1960.0, 0.0, {7840.0: "the 2×2 max-pool halves 28×28 to 14×14 before flattening"}),
-    "seed_cnn_parameters": (197210.0, 0.0, {197110.0: "conv: 3·3·1·10 + 10 = 100 weights and biases"}),
-}
-
-
-def check_answer(name: str, value) -> None:
-    """A number worked out by hand (``ANSWERS`` lists them) against the reference kept in the package."""
-    if name not in ANSWERS:
-        raise AssertionError(f"check_answer: unknown question {name!r}; known: {', '.join(ANSWERS)}")
-    expected, tolerance, slips = ANSWERS[name]
-    fail = Failure(f"check_answer({name!r})", 1)
-    got = scalar(fail, 1, f"your answer = {value!r}", value, "your answer")
-    if not (math.isfinite(got) and abs(got - expected) <= tolerance * max(1.0, abs(expected))):
-        hint = next((h for wrong, h in slips.items() if abs(got - wrong) <= 1e-3 * max(1.0, abs(wrong))),
-                    "not quite: check each step, keeping 6 significant digits")
-        fail(1, f"your answer = {value!r}", hint=hint + f" (your answer {got:g} is not within {tolerance:g} "
-                                                     "relative of the expected value)")

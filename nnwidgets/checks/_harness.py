@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 import signal
 import threading
 import warnings
@@ -14,8 +15,22 @@ import numpy as np
 DEFAULT_TIMEOUT = 10.0
 
 
+class CheckNote(UserWarning):
+    """A passed check's remark (a changed input, a recognised variant): shown as a warning, never a failure."""
+
+
 class _TimeUp(BaseException):
     """Raised inside student code when its time is up (BaseException: a bare ``except Exception`` cannot swallow it)."""
+
+
+def fixed_rng(name: str):
+    """The fixed cases' generator per check: the same for every student."""
+    return np.random.default_rng(sum(map(ord, name)) * 7919)
+
+
+def seeded_rng(seed: int | None):
+    """Extra random cases on top of the fixed ones when ``seed`` is given (the grader passes a secret one)."""
+    return None if seed is None else np.random.default_rng(seed)
 
 
 def show(value) -> str:
@@ -31,10 +46,11 @@ def show(value) -> str:
 
 
 class Failure:
-    """Builds the AssertionError a student sees: check name, the failing case, expected, got, hint."""
+    """One check's report: builds the AssertionError a student sees (check name, failing case, expected, got,
+    hint) and collects notes that a passing check shows as one ``CheckNote`` warning (``done()``)."""
 
     def __init__(self, check: str, total: int):
-        self.check, self.total = check, total
+        self.check, self.total, self.notes = check, total, []
 
     def __call__(self, case: int, inputs: str, expected=None, got=None, hint: str | None = None, what: str = ""):
         lines = [f"{self.check}: case {case} of {self.total} failed{(' (' + what + ')') if what else ''}",
@@ -46,6 +62,14 @@ class Failure:
         if hint:
             lines.append(f"  hint: {hint}")
         raise AssertionError("\n".join(lines))
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def done(self) -> None:
+        if self.notes:
+            warnings.warn(CheckNote(f"{self.check} passed; note: " + "; ".join(self.notes)), stacklevel=3)
 
 
 @contextlib.contextmanager
@@ -83,8 +107,28 @@ def _in_thread(fn, args, seconds):
     return box["value"]
 
 
-def call(fail: Failure, case: int, inputs: str, fn, *args, timeout: float = DEFAULT_TIMEOUT, names=None):
-    """``fn(*copies of args)``: the result, or a failure naming a timeout, an exception or a changed input."""
+def _binding_error(fn, args) -> TypeError | None:
+    """The TypeError ``fn(*args)`` would raise for its arguments alone (None when they fit or it cannot be told)."""
+    try:
+        parameters = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+    try:
+        parameters.bind(*args)
+    except TypeError as err:
+        return err
+    return None
+
+
+def call(fail: Failure, case: int, inputs: str, fn, *args, timeout: float = DEFAULT_TIMEOUT, names=None,
+         allow_inplace: bool = True, signature: str | None = None):
+    """``fn(*copies of args)``: the result, or a failure naming a timeout, an exception, a wrong signature or
+    (with ``allow_inplace=False``) a changed input; with ``allow_inplace=True`` a changed input becomes a note."""
+    expected_call = signature or f"a function of {len(args)} argument{'s' * (len(args) != 1)}"
+    mismatch = _binding_error(fn, args)
+    if mismatch is not None:
+        fail(case, inputs, hint=f"the check calls your code as {expected_call}, and it does not accept that "
+                                f"({mismatch}); change your def line to take exactly these arguments")
     copies = copy.deepcopy(args)
     try:  # warnings (overflow in exp ...) are not the verdict: wrong numbers are caught by the comparison
         with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -99,14 +143,23 @@ def call(fail: Failure, case: int, inputs: str, fn, *args, timeout: float = DEFA
                                 f"is the check's timeout argument")
     except (KeyboardInterrupt, SystemExit):
         raise
+    except TypeError as err:
+        if err.__traceback__ is not None and err.__traceback__.tb_next is None and "argument" in str(err):
+            fail(case, inputs, hint=f"the check calls your code as {expected_call}, and it does not accept that "
+                                    f"({err}); change your def line to take exactly these arguments")
+        fail(case, inputs, hint=f"your code raised TypeError: {err}")
     except BaseException as err:  # noqa: BLE001 - anything the student's code raises is reported, not re-raised
         fail(case, inputs, hint=f"your code raised {type(err).__name__}: {err}")
     for i, (before, after) in enumerate(zip(args, copies)):
         if isinstance(before, np.ndarray) and not (before.shape == np.shape(after)
                                                    and np.array_equal(before, after, equal_nan=True)):
             name = names[i] if names else f"argument {i + 1}"
-            fail(case, inputs, hint=f"your code changed its input {name} in place: work on a copy "
-                                    f"(e.g. {name} = {name}.copy()) or build a new array")
+            if allow_inplace:
+                fail.note(f"your code changes its input {name} in place (allowed here: the check passes copies; "
+                          f"a caller that reuses {name} would see the change)")
+            else:
+                fail(case, inputs, hint=f"your code changed its input {name} in place: work on a copy "
+                                        f"(e.g. {name} = {name}.copy()) or build a new array")
     return result
 
 
@@ -133,6 +186,8 @@ def scalar(fail: Failure, case: int, inputs: str, value, what="your result") -> 
 
 
 def close(got: np.ndarray, expected, rtol: float, atol: float) -> bool:
+    """Every entry finite and within atol + rtol·|expected| of a finite expected value (an infinite reference
+    would let any finite answer through, so it never counts as close)."""
     expected = np.asarray(expected, dtype=np.float64)
-    return got.shape == expected.shape and bool(np.all(np.isfinite(got))) and bool(
-        np.all(np.abs(got - expected) <= atol + rtol * np.abs(expected)))
+    return got.shape == expected.shape and bool(np.all(np.isfinite(got))) and bool(np.all(np.isfinite(expected))) \
+        and bool(np.all(np.abs(got - expected) <= atol + rtol * np.abs(expected)))

@@ -1,106 +1,157 @@
-"""check_optimizer: a from-scratch update rule, one step at a time, on NumPy arrays.
+"""check_optimizer: a from-scratch update rule, step after step, judged by the parameters' path.
 
-Signatures (``w`` parameters, ``g`` their gradient; return the new values, do not change the inputs):
-    "sgd"       update(w, g, lr) -> w                      w − lr·g
-    "momentum"  update(w, g, v, lr, momentum) -> (w, v)    the book's form: v = momentum·v − lr·g; w = w + v
-    "nesterov"  update(w, g, b, lr, momentum) -> (w, b)    PyTorch's: b = momentum·b + g; w = w − lr·(g + momentum·b)
-    "adagrad"   update(w, g, h, lr, eps) -> (w, h)         h = h + g²; w = w − lr·g / (√h + eps)
-    "rmsprop"   update(w, g, v, lr, rho, eps) -> (w, v)    v = rho·v + (1 − rho)·g²; w = w − lr·g / (√v + eps)
-    "adam"      update(w, g, m, v, t, lr, beta1, beta2, eps) -> (w, m, v)
-                m = beta1·m + (1 − beta1)·g; v = beta2·v + (1 − beta2)·g²; with t = 1, 2, ... the step number,
-                w = w − lr·m̂ / (√v̂ + eps), m̂ = m / (1 − beta1^t), v̂ = v / (1 − beta2^t)
-Every accumulator starts at zeros. ``v`` (momentum) is the book's velocity, ``b`` PyTorch's buffer: the two
-give the same path (v = −lr·b) for a constant lr.
+Signatures (``w`` parameters, ``g`` their gradient; return the new values):
+    "sgd"       update(w, g, lr) -> w
+    "momentum"  update(w, g, v, lr, momentum) -> (w, v)
+    "nesterov"  update(w, g, v, lr, momentum) -> (w, v)
+    "adagrad"   update(w, g, h, lr, eps) -> (w, h)
+    "rmsprop"   update(w, g, v, lr, rho, eps) -> (w, v)
+    "adam"      update(w, g, m, v, t, lr, beta1, beta2, eps) -> (w, m, v)     t = 1, 2, ... the step number
+Every accumulator starts at zeros. The standard forms of each rule pass and are named (``_variants.VARIANTS``):
+momentum's state as the book's velocity, PyTorch's buffer or v = momentum·v + lr·g; Nesterov in PyTorch's,
+CS231n's/Keras' and the book's form; eps outside or inside the root; Adam's standard or efficient form; and
+code that fixes a small eps (the book's 1e-7) instead of using the eps argument. ``variant=`` requires one
+form. The book's classes, CS231n's ``optim.py`` and d2l's ``sgd`` are accepted too (``_adapters``).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ._basic import _rng
-from ._harness import DEFAULT_TIMEOUT, Failure, as_floats, call, close, show
+from ._adapters import FunctionalAdapter, StatefulAdapter, as_optimizer
+from ._harness import DEFAULT_TIMEOUT, Failure, as_floats, call, close, fixed_rng, seeded_rng, show
+from ._variants import VARIANTS, fixed_eps, reference_step
 
 HYPER = {"sgd": ("lr",), "momentum": ("lr", "momentum"), "nesterov": ("lr", "momentum"), "adagrad": ("lr", "eps"),
          "rmsprop": ("lr", "rho", "eps"), "adam": ("lr", "beta1", "beta2", "eps")}
-STATE = {"sgd": (), "momentum": ("v",), "nesterov": ("b",), "adagrad": ("h",), "rmsprop": ("v",), "adam": ("m", "v")}
-SETTINGS = {"sgd": [{"lr": 0.1}, {"lr": 0.95}], "momentum": [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.5}],
+STATE = {"sgd": (), "momentum": ("v",), "nesterov": ("v",), "adagrad": ("h",), "rmsprop": ("v",), "adam": ("m", "v")}
+SETTINGS = {"sgd": [{"lr": 0.1}, {"lr": 0.95}],
+            "momentum": [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.5}],
             "nesterov": [{"lr": 0.1, "momentum": 0.9}, {"lr": 0.05, "momentum": 0.5}],
             "adagrad": [{"lr": 1.5, "eps": 1e-7}, {"lr": 0.5, "eps": 0.1}],
             "rmsprop": [{"lr": 0.01, "rho": 0.99, "eps": 1e-8}, {"lr": 0.1, "rho": 0.5, "eps": 0.1}],
             "adam": [{"lr": 0.3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
                      {"lr": 0.1, "beta1": 0.5, "beta2": 0.8, "eps": 0.1}]}
 STEPS = 4
+RTOL, ATOL = 1e-5, 1e-8
 
 
-def reference_step(kind, w, g, state, t, hp):
-    """The rules above in float64: (new w, new state tuple)."""
-    if kind == "sgd":
-        return w - hp["lr"] * g, ()
-    if kind == "momentum":
-        v = hp["momentum"] * state[0] - hp["lr"] * g
-        return w + v, (v,)
-    if kind == "nesterov":
-        b = hp["momentum"] * state[0] + g
-        return w - hp["lr"] * (g + hp["momentum"] * b), (b,)
-    if kind == "adagrad":
-        h = state[0] + g * g
-        return w - hp["lr"] * g / (np.sqrt(h) + hp["eps"]), (h,)
-    if kind == "rmsprop":
-        v = hp["rho"] * state[0] + (1 - hp["rho"]) * g * g
-        return w - hp["lr"] * g / (np.sqrt(v) + hp["eps"]), (v,)
-    m = hp["beta1"] * state[0] + (1 - hp["beta1"]) * g
-    v = hp["beta2"] * state[1] + (1 - hp["beta2"]) * g * g
-    m_hat, v_hat = m / (1 - hp["beta1"] ** t), v / (1 - hp["beta2"] ** t)
-    return w - hp["lr"] * m_hat / (np.sqrt(v_hat) + hp["eps"]), (m, v)
+def _cases(kind, seed):
+    rng = fixed_rng(f"optimizer-{kind}")
+    cases = [(hp, rng.normal(size=(STEPS, 3)) * (3 if i else 1)) for i, hp in enumerate(SETTINGS[kind])]
+    extra = seeded_rng(seed)
+    if extra:
+        hp = {name: float(value * extra.uniform(0.5, 1.0)) for name, value in SETTINGS[kind][1].items()}
+        cases.append((hp, extra.normal(size=(STEPS, 3)) * 2))
+    return cases
 
 
-def check_optimizer(name: str, update, *, timeout: float = DEFAULT_TIMEOUT) -> None:
-    """``update`` must follow ``name``'s rule (signatures in this module's doc) for several steps in a row.
+def check_optimizer(name: str, update, *, variant: str | None = None, allow_fixed_eps: bool = True,
+                    allow_inplace: bool = True, seed: int | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """``update`` must follow ``name``'s rule (signatures and accepted forms in this module's doc).
 
     Each case starts the accumulators at zero and feeds your own returned state back in, step after step, so
-    a slip shows at the step where it happens. Tolerance: 1e-8 + 1e-5·|expected|.
+    a slip shows at the step where it happens; the form your first step follows is the one you are held to.
+    A class that keeps its own state (the book's) is compared on the parameters alone. ``variant`` names the
+    one form an assignment accepts (e.g. "velocity" for momentum). Tolerance: 1e-8 + 1e-5·|expected|.
     """
     kind = str(name).lower()
     if kind not in HYPER:
         raise AssertionError(f"check_optimizer: name must be one of {', '.join(HYPER)}, got {name!r}")
-    rng = _rng(f"optimizer-{kind}")
-    cases = [(hp, rng.normal(size=(STEPS, 3)) * (3 if i else 1)) for i, hp in enumerate(SETTINGS[kind])]
-    total = len(cases) * STEPS
-    fail = Failure(f"check_optimizer({kind!r})", total)
+    if variant is not None and variant not in VARIANTS[kind]:
+        raise AssertionError(f"check_optimizer: variant for {kind} must be one of {', '.join(VARIANTS[kind])}, "
+                             f"got {variant!r}")
+    update = as_optimizer(update)
+    if isinstance(update, FunctionalAdapter):
+        update = update.bind(kind)
+    stateful = isinstance(update, StatefulAdapter)
+    cases = _cases(kind, seed)
+    fail = Failure(f"check_optimizer({kind!r})", len(cases) * STEPS)
+    alive, fixed = [variant] if variant else list(VARIANTS[kind]), {}
     for c, (hp, grads) in enumerate(cases):
-        w = np.array([-7.0, 2.0, 0.5])
-        state = tuple(np.zeros(3) for _ in STATE[kind])
-        for t, g in enumerate(grads, start=1):
-            k = c * STEPS + t
+        alive = _run_case(fail, c, kind, update, stateful, hp, grads, alive, fixed, allow_fixed_eps, allow_inplace,
+                          timeout)
+    if alive[0] != next(iter(VARIANTS[kind])) and variant is None:
+        fail.note(f"recognised {VARIANTS[kind][alive[0]]}")
+    if alive[0] in fixed:
+        fail.note(f"your code fixes eps at {fixed[alive[0]]:g} instead of using the eps argument")
+    fail.done()
+
+
+def _run_case(fail, c, kind, update, stateful, hp, grads, alive, fixed, allow_fixed_eps, allow_inplace, timeout):
+    """Steps through one case; returns the forms still consistent with every step (``fixed``: eps found per form)."""
+    names = ["w", "g", *STATE[kind]] + (["t"] if kind == "adam" else []) + list(HYPER[kind])
+    signature = f"{kind}({', '.join(names)})"
+    w = np.array([-7.0, 2.0, 0.5])
+    states = {v: tuple(np.zeros(3) for _ in STATE[kind]) for v in alive}
+    eps = {}
+    if stateful:
+        setting = ", ".join(f"{n} = {hp[n]:g}" for n in HYPER[kind])
+        step_fn = call(fail, c * STEPS + 1, f"creating the optimizer with {setting}", update.start, kind, dict(hp),
+                       timeout=timeout)
+    for t, g in enumerate(grads, start=1):
+        k = c * STEPS + t
+        state = states[alive[0]]
+        if stateful:
+            inputs = f"step {t} with g = {show(g)} ({setting}, from w = {show(w)})"
+            new = [as_floats(fail, k, inputs, call(fail, k, inputs, step_fn, w, g, timeout=timeout), (3,),
+                             "the updated parameters")]
+        else:
             args = [w, g, *state] + ([t] if kind == "adam" else []) + [hp[h] for h in HYPER[kind]]
-            names = ["w", "g", *STATE[kind]] + (["t"] if kind == "adam" else []) + list(HYPER[kind])
             inputs = ", ".join(f"{n} = {show(a)}" for n, a in zip(names, args))
-            result = call(fail, k, inputs, update, *args, timeout=timeout, names=names)
-            expected_w, expected_state = reference_step(kind, w, g, state, t, hp)
-            outputs = result if STATE[kind] else (result,)
-            if not isinstance(outputs, (tuple, list)) or len(outputs) != 1 + len(STATE[kind]):
-                fail(k, inputs, f"({', '.join(['w', *STATE[kind]])})", repr(type(result).__name__),
-                     f"return {'(w, ' + ', '.join(STATE[kind]) + ')' if STATE[kind] else 'the new w'}")
-            new = [as_floats(fail, k, inputs, o, (3,), f"returned {n}") for n, o in zip(["w", *STATE[kind]], outputs)]
-            for n, got, expected in zip(["w", *STATE[kind]], new, (expected_w, *expected_state)):
-                if not close(got, expected, 1e-5, 1e-8):
-                    fail(k, inputs, expected, got, _hint(kind, n, w, g, state, hp, got, expected_w),
-                         what=f"step {t}, {n}")
-            w, state = new[0], tuple(new[1:])
+            new = _outputs(fail, k, inputs, kind, call(fail, k, inputs, update, *args, timeout=timeout, names=names,
+                                                       allow_inplace=allow_inplace, signature=signature))
+        matching = []
+        for v in alive:
+            expected = reference_step(kind, w, g, states[v], t, hp, v, eps.get(v))
+            if not _matches(new, expected, stateful) and allow_fixed_eps and v not in eps:
+                guess = fixed_eps(kind, v, w, new[0], g, states[v], t, hp)
+                candidate = reference_step(kind, w, g, states[v], t, hp, v, guess) if guess is not None else None
+                if candidate is not None and _matches(new, candidate, stateful):
+                    eps[v] = fixed[v] = guess
+                    expected = candidate
+            if _matches(new, expected, stateful):
+                matching.append(v)
+                states[v] = expected[1] if stateful else tuple(new[1:])
+        if not matching:
+            _explain(fail, k, t, inputs, kind, w, g, state, hp, new, alive, eps, stateful)
+        alive, w = matching, new[0]
+    return alive
 
 
-def _hint(kind, n, w, g, state, hp, got, expected_w):
+def _outputs(fail, k, inputs, kind, result):
+    outputs = result if STATE[kind] else (result,)
+    if not isinstance(outputs, (tuple, list)) or len(outputs) != 1 + len(STATE[kind]):
+        fail(k, inputs, f"({', '.join(['w', *STATE[kind]])})", repr(type(result).__name__),
+             f"return {'(w, ' + ', '.join(STATE[kind]) + ')' if STATE[kind] else 'the new w'}")
+    return [as_floats(fail, k, inputs, o, (3,), f"returned {n}") for n, o in zip(["w", *STATE[kind]], outputs)]
+
+
+def _matches(new, expected, stateful) -> bool:
+    expected_w, expected_state = expected
+    pairs = [(new[0], expected_w)] + ([] if stateful else list(zip(new[1:], expected_state)))
+    return all(close(got, want, RTOL, ATOL) for got, want in pairs)
+
+
+def _explain(fail, k, t, inputs, kind, w, g, state, hp, new, alive, eps, stateful):
+    """The failure against the form the earlier steps followed (the first listed one at step 1)."""
+    best = alive[0]
+    expected_w, expected_state = reference_step(kind, w, g, state, t, hp, best, eps.get(best))
+    label = VARIANTS[kind][best]
+    others = [v for v in VARIANTS[kind] if v not in alive and _matches(new, reference_step(kind, w, g, state, t, hp, v),
+                                                                      stateful)]
+    if others:
+        fail(k, inputs, expected_w, new[0], f"this is {VARIANTS[kind][others[0]]}; this check asks for {label}",
+             what=f"step {t}")
+    for n, got, expected in zip(["w", *STATE[kind]], new, (expected_w, *expected_state)):
+        if not close(got, expected, RTOL, ATOL):
+            fail(k, inputs, expected, got, _hint(kind, n, w, g, state, hp, got, expected_w, label),
+                 what=f"step {t}, {n}")
+
+
+def _hint(kind, n, w, g, state, hp, got, expected_w, label):
     def near(value):
         return np.allclose(got, value, rtol=1e-5, atol=1e-8)
 
-    if kind == "momentum" and n in ("v", "w") and near(hp["momentum"] * state[0] + g if n == "v" else
-                                                       w - hp["lr"] * (hp["momentum"] * state[0] + g)):
-        return ("this is PyTorch's buffer b = momentum·b + g; this exercise uses the book's velocity "
-                "v = momentum·v − lr·g and w = w + v")
-    if kind == "adagrad" and n == "w" and near(w - hp["lr"] * g / np.sqrt(state[0] + g * g + hp["eps"])):
-        return "eps goes outside the square root: g / (√h + eps)"
-    if kind == "rmsprop" and n == "w" and near(w - hp["lr"] * g / np.sqrt(hp["rho"] * state[0] + (1 - hp["rho"]) * g * g
-                                                                          + hp["eps"])):
-        return "eps goes outside the square root: g / (√v + eps)"
     if kind == "adam" and n == "w":
         m = hp["beta1"] * state[0] + (1 - hp["beta1"]) * g
         v = hp["beta2"] * state[1] + (1 - hp["beta2"]) * g * g
@@ -108,4 +159,4 @@ def _hint(kind, n, w, g, state, hp, got, expected_w):
             return "correct the bias before the step: m̂ = m / (1 − beta1^t), v̂ = v / (1 − beta2^t)"
     if n == "w" and near(2 * w - expected_w):
         return "the sign is flipped: step against the gradient"
-    return f"follow the {kind} rule in the docstring of nnwidgets.checks.check_optimizer"
+    return f"checked against {label}; see help(nnwidgets.checks.check_optimizer) for the accepted forms"

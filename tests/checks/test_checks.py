@@ -34,6 +34,11 @@ class Liar:
         return 3
 
 
+#: Corpus entries that are wrong only where an assignment forbids in-place changes or asks for one form:
+#: by default the checks accept them (the book's Relu.backward, CS231n's sgd, PyTorch's momentum buffer ...).
+STRICT = {"mutates its input": {"allow_inplace": False}, "mutates p": {"allow_inplace": False}}
+
+
 def fails(check, *args, match=None, **kwargs):
     with pytest.raises(AssertionError, match=match) as info:
         check(*args, **kwargs)
@@ -67,7 +72,7 @@ WRONG_SOFTMAX = {
     "log-softmax": (lambda z: z - z.max() - np.log(np.exp(z - z.max()).sum()), None),
     "float16": (lambda z: softmax(z).astype(np.float16), None),
     "returns a batch (1, n)": (lambda z: softmax(z)[None, :], "wrong shape"),
-    "mutates its input": (mutating_softmax, "changed its input z in place"),
+    "mutates its input": (mutating_softmax, "changed its input z in place"),  # with allow_inplace=False
     "__eq__ trick": (lambda z: softmax(z)[::-1].view(AlwaysEqual), None),
     "a liar object": (lambda z: Liar(), "must be numbers"),
     "raises": (lambda z: 1 / 0, "raised ZeroDivisionError"),
@@ -81,7 +86,7 @@ WRONG_SOFTMAX = {
 def test_wrong_softmax_never_passes(name):
     fn, hint = WRONG_SOFTMAX[name]
     with np.errstate(all="ignore"):
-        message = fails(checks.check_softmax, fn)
+        message = fails(checks.check_softmax, fn, **STRICT.get(name, {}))
     assert "expected" in message or "hint" in message
     if hint:
         assert hint in message
@@ -127,7 +132,7 @@ WRONG_CE = {
 def test_wrong_cross_entropy_never_passes(name):
     fn, hint = WRONG_CE[name]
     with np.errstate(all="ignore"):
-        message = fails(checks.check_cross_entropy, fn)
+        message = fails(checks.check_cross_entropy, fn, **STRICT.get(name, {}))
     if hint:
         assert hint in message
 
@@ -308,10 +313,12 @@ WRONG_LAYERS = [
     ("Add", subclass(AddLayer, backward=lambda self, d: (d, -d)), "unchanged"),
     ("Add", subclass(AddLayer, forward=lambda self, x, y: x * y), None),
     ("Sigmoid", subclass(Sigmoid, backward=lambda self, d: d * self.out), "y·(1 − y)"),
-    ("Sigmoid", subclass(Sigmoid, forward=lambda self, x: setattr(self, "out", np.tanh(x)) or self.out), "1 / (1 + e^(−x))"),
+    ("Sigmoid", subclass(Sigmoid, forward=lambda self, x: setattr(self, "out", np.tanh(x)) or self.out),
+     "1 / (1 + e^(−x))"),
     ("ReLU", subclass(Relu, forward=lambda self, x: (setattr(self, "mask", x <= 0), x.__setitem__(x <= 0, 0), x)[2]),
-     "changed its input x in place"),
-    ("ReLU", subclass(Relu, backward=lambda self, d: (d.__setitem__(self.mask, 0), d)[1]), "changed its input dout"),
+     "changed its input x in place", {"allow_inplace": False}),
+    ("ReLU", subclass(Relu, backward=lambda self, d: (d.__setitem__(self.mask, 0), d)[1]), "changed its input dout",
+     {"allow_inplace": False}),
     ("ReLU", subclass(Relu, forward=lambda self, x: (setattr(self, "mask", x < 0), np.maximum(x, 0))[1]), "x ≤ 0"),
     ("Affine", subclass(Affine, backward=lambda self, d: (setattr(self, "dW", self.x.T @ d), setattr(self, "db", d),
                                                         d @ self.W.T)[2]), "wrong shape"),
@@ -332,16 +339,17 @@ WRONG_LAYERS = [
 ]
 
 
-@pytest.mark.parametrize("name, cls, hint", WRONG_LAYERS, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(WRONG_LAYERS)])
-def test_wrong_layers_never_pass(name, cls, hint):
+@pytest.mark.parametrize("name, cls, hint, strict", [(*e, {})[:4] for e in WRONG_LAYERS],
+                         ids=[f"{e[0]}-{i}" for i, e in enumerate(WRONG_LAYERS)])
+def test_wrong_layers_never_pass(name, cls, hint, strict):
     with np.errstate(all="ignore"):
-        message = fails(checks.check_layer, name, cls)
+        message = fails(checks.check_layer, name, cls, **strict)
     if hint:
         assert hint in message
 
 
 def test_at_least_ten_wrong_layers_in_the_corpus():
-    assert len(WRONG_LAYERS) >= 10 and len({n for n, _, _ in WRONG_LAYERS}) == 7
+    assert len(WRONG_LAYERS) >= 10 and len({e[0] for e in WRONG_LAYERS}) == 7
 
 
 # ---- optimizers -----------------------------------------------------------------------------------------
@@ -386,13 +394,16 @@ def mutating_sgd(w, g, lr):
 WRONG_OPTIMIZERS = [
     ("sgd", lambda w, g, lr: w + lr * g, "sign is flipped"),
     ("sgd", lambda w, g, lr: w - g, None),
-    ("sgd", mutating_sgd, "changed its input w in place"),
-    ("momentum", lambda w, g, v, lr, mu: (w - lr * (mu * v + g), mu * v + g), "PyTorch's buffer"),
+    ("sgd", mutating_sgd, "changed its input w in place", {"allow_inplace": False}),
+    ("momentum", lambda w, g, v, lr, mu: (w - lr * (mu * v + g), mu * v + g), "PyTorch's buffer",
+     {"variant": "velocity"}),
     ("momentum", lambda w, g, v, lr, mu: (w + v, mu * v - lr * g), None),
-    ("adagrad", lambda w, g, h, lr, eps: (w - lr * g / np.sqrt(h + g * g + eps), h + g * g), "outside the square root"),
+    ("adagrad", lambda w, g, h, lr, eps: (w - lr * g / np.sqrt(h + g * g + eps), h + g * g), "outside the square root",
+     {"variant": "eps_outside"}),
     ("adagrad", lambda w, g, h, lr, eps: (w - lr * g / (np.sqrt(h) + eps), h + g * g), None),
     ("rmsprop", lambda w, g, v, lr, rho, eps: (w - lr * g / np.sqrt(rho * v + (1 - rho) * g * g + eps),
-                                               rho * v + (1 - rho) * g * g), "outside the square root"),
+                                               rho * v + (1 - rho) * g * g), "outside the square root",
+     {"variant": "eps_outside"}),
     ("rmsprop", lambda w, g, v, lr, rho, eps: (w - lr * g / (np.sqrt(v) + eps), rho * v + (1 - rho) * g * g), None),
     ("adam", wrong_adam_no_bias, "correct the bias"),
     ("adam", lambda w, g, m, v, t, lr, b1, b2, eps: adam(w, g, m, v, t + 1, lr, b1, b2, eps), None),
@@ -403,23 +414,26 @@ WRONG_OPTIMIZERS = [
 ]
 
 
-@pytest.mark.parametrize("name, update, hint", WRONG_OPTIMIZERS, ids=[f"{n}-{i}" for i, (n, _, _) in
-                                                                     enumerate(WRONG_OPTIMIZERS)])
-def test_wrong_optimizers_never_pass(name, update, hint):
-    message = fails(checks.check_optimizer, name, update)
+@pytest.mark.parametrize("name, update, hint, strict", [(*e, {})[:4] for e in WRONG_OPTIMIZERS],
+                         ids=[f"{e[0]}-{i}" for i, e in enumerate(WRONG_OPTIMIZERS)])
+def test_wrong_optimizers_never_pass(name, update, hint, strict):
+    message = fails(checks.check_optimizer, name, update, **strict)
     if hint:
         assert hint in message
 
 
 def test_the_optimizer_references_agree_with_core_optim():
     """The checks' NumPy rules and nnwidgets.core.optim (PyTorch's definitions) give the same paths."""
+    import inspect
+
     from nnwidgets.checks._optimizers import SETTINGS, reference_step
     from nnwidgets.core.optim import check_hyperparameters, optimizer
 
+    hyperparameters_in_state = any(p.kind is p.VAR_KEYWORD for p in inspect.signature(optimizer).parameters.values())
     rng = np.random.default_rng(0)
     for kind in ("sgd", "nesterov", "adagrad", "rmsprop", "adam"):
         hp = SETTINGS[kind][0]
-        opt = optimizer(kind)
+        opt = optimizer(kind, **hp) if hyperparameters_in_state else optimizer(kind)
         w = np.array([1.0, -2.0, 0.5])
         core_state = opt.init(jnp.asarray(w, jnp.float32))
         state = tuple(np.zeros(3) for _ in range({"sgd": 0, "adam": 2}.get(kind, 1)))
@@ -427,10 +441,11 @@ def test_the_optimizer_references_agree_with_core_optim():
         for t in range(1, 6):
             g = rng.normal(size=3)
             w, state = reference_step(kind, w, g, state, t, hp)
-            updates, core_state = opt.update(jnp.asarray(g, jnp.float32), core_state, check_hyperparameters(kind, hp))
+            extra = () if hyperparameters_in_state else (check_hyperparameters(kind, hp),)
+            updates, core_state = opt.update(jnp.asarray(g, jnp.float32), core_state, *extra)
             core_w = core_w + updates
         # 1e-4: core runs in float32, where beta2 = 0.999 is 0.99900001 and 1 − beta2 is off by 1.3e-5 relative
-        np.testing.assert_allclose(w, np.asarray(core_w), rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(w, np.asarray(core_w), rtol=1e-4, atol=1e-6, err_msg=kind)
 
 
 # ---- gradients and hand-worked answers ------------------------------------------------------------------
@@ -464,13 +479,13 @@ def test_check_answer():
     fails(checks.check_answer, "seed002_exercise1_cross_entropy", 1.0)
     fails(checks.check_answer, "seed002_exercise1_cross_entropy", float("nan"))
     fails(checks.check_answer, "seed002_exercise1_cross_entropy", Liar())
-    fails(checks.check_answer, "seed_cnn_flatten_size", 7840, match="halves 28×28")
+    fails(checks.check_answer, "seed_cnn_flatten_size", 7840, match="halves each side")
     fails(checks.check_answer, "no such question", 1.0, match="unknown question")
 
 
 def test_checks_do_not_leak_or_mutate_references():
     """Running a check twice gives the same cases: nothing the student returns can alter the hidden data."""
-    from nnwidgets.checks._basic import softmax_cases
+    from nnwidgets.checks._probability import softmax_cases
 
     before = copy.deepcopy(softmax_cases())
 
