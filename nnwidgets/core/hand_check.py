@@ -10,30 +10,36 @@ from __future__ import annotations
 import html
 import math
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
+from .softmax import LOG_BASES
+
 STEPS = ("logits", "exp", "sum", "probabilities", "loss", "mse")
+LOG_NAMES = {"e": "ln", "2": "log2", "10": "log10"}
 STEP_NAMES = {"logits": "z = W x + b", "exp": "e^z", "sum": "Σ e^z", "probabilities": "p = e^z / Σ e^z",
               "loss": "cross-entropy −log p_target", "mse": "MSE (mean over classes)"}
 
 
-@dataclass
-class StepCheck:
+MAX_TEXT = 2000  # characters a typed answer may have
+
+
+class StepCheck(NamedTuple):
+    """One checked step: "right", "wrong" or "follows" (wrong, but follows from the learner's earlier numbers)."""
+
     step: str
-    status: str  # "right" | "wrong" | "follows" (wrong, but follows from earlier typed numbers)
+    status: str
     expected: np.ndarray
     got: np.ndarray
     index: int | None = None  # the first wrong entry, for vector steps
     hint: str = ""
 
 
-@dataclass
-class HandCheck:
+class HandCheck(NamedTuple):
     """Result of ``SoftmaxCalculator.check``: ``ok``, ``first_wrong`` and a readable ``message``."""
 
-    steps: list = field(default_factory=list)
+    steps: tuple[StepCheck, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -72,18 +78,34 @@ class HandCheck:
 
 def parse_numbers(name: str, value) -> tuple[np.ndarray, list[int]]:
     """Numbers as typed: a number, a list, or a string like "2.25, 0.48"; also how many decimals each had."""
+    refused = ValueError(f"{name} must be numbers (e.g. '2.25, 0.48'), got {_short(value)}")
     if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise ValueError(f"{name} must be at most {MAX_TEXT} characters, got {len(value)}")
         tokens = [t for t in re.split(r"[,\s;]+", value.strip().strip("[]()")) if t]
     else:
-        tokens = [repr(float(v)) for v in np.ravel(np.asarray(value, dtype=float))] if not np.isscalar(value) \
-            else [repr(float(value))]
+        try:
+            array = np.asarray(value)
+        except (TypeError, ValueError):
+            raise refused from None
+        if array.dtype.kind not in "iuf" or array.size > MAX_TEXT:
+            raise refused
+        tokens = [repr(float(v)) for v in np.ravel(array)]
     try:
         numbers = np.array([float(t.replace("−", "-")) for t in tokens], dtype=float)
     except ValueError:
-        raise ValueError(f"{name} must be numbers (e.g. '2.25, 0.48'), got {value!r}") from None
+        raise refused from None
     if numbers.size == 0 or not np.all(np.isfinite(numbers)):
-        raise ValueError(f"{name} must be finite numbers, got {value!r}")
+        raise ValueError(f"{name} must be finite numbers, got {_short(value)}")
     return numbers, [_decimals(t) for t in tokens]
+
+
+def _short(value, limit: int = 80) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a hostile __repr__ must not hide the real error
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _decimals(token: str) -> int:
@@ -100,16 +122,16 @@ def _close(got, expected, decimals) -> np.ndarray:
 
 def check_steps(truth: dict, given: dict, target: int, base: str) -> HandCheck:
     """Compare the learner's ``given`` numbers with ``truth`` (float64 values of every step)."""
-    result = HandCheck()
+    steps: list[StepCheck] = []
     mine = {}  # what the learner's own earlier numbers imply for each later step
-    scale = {"e": 1.0, "2": math.log(2), "10": math.log(10)}[base]
+    scale = LOG_BASES[base]
     for step in STEPS:
         if given.get(step) is None:
             continue
         got, decimals = parse_numbers(step, given[step])
         expected = np.atleast_1d(np.asarray(truth[step], dtype=float))
         if got.shape != expected.shape:
-            raise ValueError(f"{step} must have {expected.size} number(s), got {got.size}: {given[step]!r}")
+            raise ValueError(f"{step} must have {expected.size} number(s), got {got.size}: {_short(given[step])}")
         ok = _close(got, expected, decimals)
         implied = mine.get(step)
         if ok.all():
@@ -120,11 +142,12 @@ def check_steps(truth: dict, given: dict, target: int, base: str) -> HandCheck:
         else:
             status = "wrong"
         index = None if expected.size == 1 or ok.all() else int(np.flatnonzero(~ok)[0])
-        earlier_slip = any(c.status != "right" for c in result.steps)
+        earlier_slip = any(c.status != "right" for c in steps)
         hint = "" if status == "right" else _hint(step, got, truth, target, scale, index, status, mine, earlier_slip)
-        result.steps.append(StepCheck(step, status, expected, got, index, hint))
-        _carry_forward(step, got, mine, target, scale)
-    return result
+        steps.append(StepCheck(step, status, expected, got, index, hint))
+        with np.errstate(all="ignore"):  # a learner's overflowing or zero-sum numbers imply inf / nan, not an error
+            _carry_forward(step, got, mine, target, scale)
+    return HandCheck(tuple(steps))
 
 
 def _carry_forward(step, got, mine, target, scale):
@@ -144,7 +167,9 @@ def _carry_forward(step, got, mine, target, scale):
     if p is not None:
         mine["probabilities"] = p
         mine["loss"] = -math.log(p[target]) / scale if p[target] > 0 else math.inf
-        mine["mse"] = float(np.mean((p - np.eye(p.size)[target]) ** 2))
+        error = p.astype(float)
+        error[target] -= 1.0
+        mine["mse"] = float(np.mean(error ** 2))
 
 
 def _hint(step, got, truth, target, scale, index, status, mine, earlier_slip) -> str:
@@ -157,7 +182,9 @@ def _hint(step, got, truth, target, scale, index, status, mine, earlier_slip) ->
     if step == "logits":
         return f"Recompute row {index + 1}: w_{index + 1}·x + b_{index + 1}."
     if step == "exp":
-        return (f"e^{z[index]:.6g} = {math.exp(z[index]):.6g}: use the exponential (e^z, not 10^z or z²); "
+        with np.errstate(over="ignore"):
+            power = float(np.exp(np.float64(z[index])))
+        return (f"e^{z[index]:.6g} = {power:.6g}: use the exponential (e^z, not 10^z or z²); "
                 "every later step builds on it.")
     if step == "sum":
         if abs(got[0] - z.sum()) < 1e-3 * max(1, abs(z.sum())):
@@ -171,19 +198,20 @@ def _hint(step, got, truth, target, scale, index, status, mine, earlier_slip) ->
             return f"Your probabilities add up to {got.sum():.4g}; softmax outputs always add up to 1."
         return "Divide each e^z by the sum of all of them."
     if step == "loss":
-        used = {1.0: "ln", math.log(10): "log10", math.log(2): "log2"}[scale]
+        used = next(LOG_NAMES[b] for b, s in LOG_BASES.items() if s == scale)
         candidates = [("", p)] + ([(" of your p", mine["probabilities"])] if "probabilities" in mine else [])
         for whose, probs in candidates:
-            for name, s in (("ln", 1.0), ("log10", math.log(10)), ("log2", math.log(2))):
+            for name, s in ((LOG_NAMES[b], s) for b, s in LOG_BASES.items()):
                 value = -math.log(probs[target]) / s if probs[target] > 0 else math.inf
                 if s != scale and abs(got[0] - value) < 2e-3 * max(1, got[0]):
                     return (f"That is −{name}({probs[target]:.6g}){whose}; this loss uses {used} (every framework "
                             f"uses the natural log): −{used}({p[target]:.6g}) = {truth['loss']:.6g}.")
-        if abs(got[0] - math.log(p[target]) / scale) < 1e-3 * max(1, abs(got[0])):
+        if p[target] > 0 and abs(got[0] - math.log(p[target]) / scale) < 1e-3 * max(1, abs(got[0])):
             return "The sign: the loss is −log p, a positive number."
         for k in range(p.size):
-            if k != target and abs(got[0] - (-math.log(p[k]) / scale)) < 1e-3 * max(1, got[0]):
-                return f"You used p of class {k + 1}; the loss takes the target class's probability (class {target + 1})."
+            if k != target and p[k] > 0 and abs(got[0] - (-math.log(p[k]) / scale)) < 1e-3 * max(1, got[0]):
+                return (f"You used p of class {k + 1}; the loss takes the target class's probability "
+                        f"(class {target + 1}).")
         return f"The loss is −log p of the target class (class {target + 1})."
     if step == "mse":
         if abs(got[0] - truth["mse"] * p.size) < 1e-3 * max(1, got[0]):

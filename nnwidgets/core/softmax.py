@@ -5,27 +5,58 @@ log_softmax(z)   = z / T - m - log sum_j exp(z_j / T - m)        (log-sum-exp)
 cross_entropy    = -sum_i y_i log_base(p_i)
 d loss / d z     = (p - y) / (T ln(base))            = p - y for ln and T = 1
 
-All functions work on the last axis and accept a batch on axis 0.
+All functions work on the last axis and accept a batch on axis 0. One class is allowed (its softmax is 1).
+Sizes are capped before anything is allocated (``_validate.MAX_ENTRIES``, 1e6 entries); targets are never
+expanded with ``np.eye``.
 """
 from __future__ import annotations
 
 import math
+import numbers
+from typing import NamedTuple
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
-from .._validate import choice, finite_array, positive_float
+from .._validate import choice, finite_array, positive_float, shown
 
+#: ln(base) for each log base the calculator offers: log_base(p) = ln(p) / LOG_BASES[base]
 LOG_BASES = {"e": 1.0, "2": math.log(2.0), "10": math.log(10.0)}
 REDUCTIONS = ("mean", "none")
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
-def _logits(z):
-    z = finite_array("z", z)
-    if z.ndim not in (1, 2) or z.shape[-1] < 2:
-        raise ValueError(f"z must have shape (classes,) or (batch, classes) with at least 2 classes, got {z.shape}")
-    return z
+class NaiveSoftmax(NamedTuple):
+    """exp(z), its sum over classes and their ratio, exactly as written (overflowing in float32)."""
+
+    exp: np.ndarray
+    sum: np.ndarray
+    probabilities: np.ndarray
+
+
+def real_array(name: str, value, *, ndim=(1, 2), dtype=np.float32, expected: str = "") -> np.ndarray:
+    """``value`` as a finite real array of ``dtype`` with ``ndim`` axes and at least one entry.
+
+    ``finite_array`` refuses complex (never silently truncated), booleans, text, ragged nesting and more than
+    ``MAX_ENTRIES`` entries before anything is allocated; ``expected`` words the allowed shape for messages.
+    """
+    array = finite_array(name, value, dtype=dtype)
+    if array.ndim not in ndim or array.size == 0:
+        expected = expected or "shape " + " or ".join({1: "(classes,)", 2: "(batch, classes)"}[n] for n in ndim)
+        raise ValueError(f"{name} must have {expected} with at least one entry, got shape {array.shape}")
+    return array
+
+
+def logits_and_temperature(z, temperature):
+    """The checked logits z and T, refusing a T so small that z / T leaves float32."""
+    z = real_array("z", z)
+    t = positive_float("temperature", temperature)
+    if t > FLOAT32_MAX:
+        raise ValueError(f"temperature must be at most {FLOAT32_MAX:.3g} (float32), got {t:g}")
+    if np.float32(t) == 0 or float(np.abs(z).max()) / t > FLOAT32_MAX:
+        raise ValueError(f"temperature = {t:g} makes z / temperature overflow float32 "
+                         f"(largest |z| is {float(np.abs(z).max()):g}); use a larger temperature")
+    return z, np.float32(t)
 
 
 @jax.jit
@@ -43,44 +74,72 @@ def softmax(z, temperature=1.0):
 
     >>> softmax([1.5, 3.7]).round(4).tolist()
     [0.0998, 0.9002]
+    >>> softmax([5.0]).tolist()
+    [1.0]
     """
-    return np.asarray(_softmax(_logits(z), np.float32(positive_float("temperature", temperature))))
+    return np.asarray(_softmax(*logits_and_temperature(z, temperature)))
 
 
 def log_softmax(z, temperature=1.0):
-    """log softmax(z / T) by log-sum-exp: exact where softmax itself would round to 0."""
-    return np.asarray(_log_softmax(_logits(z), np.float32(positive_float("temperature", temperature))))
+    """log softmax(z / T) = z / T - logsumexp(z / T): exact where softmax itself would round to 0."""
+    return np.asarray(_log_softmax(*logits_and_temperature(z, temperature)))
 
 
-def naive_softmax(z):
+def naive_softmax(z) -> NaiveSoftmax:
     """exp(z) / sum exp(z) exactly as written, in float32: overflows to inf / nan for z above ~88.7.
 
     Only for showing why the max trick exists; nothing else uses it.
     """
-    z = _logits(z)
+    z = real_array("z", z)
     with np.errstate(over="ignore", invalid="ignore"):
-        e = np.exp(z.astype(np.float32))
-        return e, e.sum(axis=-1, keepdims=True), e / e.sum(axis=-1, keepdims=True)
+        e = np.exp(z)
+        total = e.sum(axis=-1, keepdims=True)
+        return NaiveSoftmax(e, total, e / total)
 
 
-def one_hot(y, shape) -> np.ndarray:
-    """Targets as one-hot rows matching probabilities of ``shape`` ((classes,) or (batch, classes)).
+def log_scale(base) -> float:
+    """ln(base) for a log base "e", "2" or "10" (2 and 10 may be given as integers)."""
+    if isinstance(base, numbers.Integral) and not isinstance(base, bool):
+        base = str(base)
+    return LOG_BASES[choice("base", base, LOG_BASES)]
 
-    ``y`` is a class index (a vector of them for a batch) or already one-hot (then checked).
+
+def _probabilities(p) -> np.ndarray:
+    p = real_array("p", p)
+    if np.any(p < 0) or np.any(p > 1):
+        raise ValueError(f"p must be probabilities between 0 and 1, got {shown(p.tolist())}")
+    return p
+
+
+def target_indices(y, shape, name: str = "y", against: str = "p") -> np.ndarray | None:
+    """Class indices for targets ``y`` given as indices (shape ``shape[:-1]``), or None when ``y`` is one-hot.
+
+    Raises a ValueError naming ``y`` (as ``name``) for anything else: a wrong index, a fraction, a shape that does
+    not match ``against`` (of ``shape``), bool, text.
     """
     classes = shape[-1]
-    array = np.asarray(y)
     allowed = (f"a class index in 0..{classes - 1} or a one-hot vector of length {classes}" if len(shape) == 1 else
                f"{shape[0]} class indices in 0..{classes - 1} or one-hot rows of shape {tuple(shape)}")
-    if array.shape == tuple(shape[:-1]):  # indices
-        if array.dtype.kind not in "iuf" or not np.all(np.isfinite(array)) or np.any(np.mod(array, 1) != 0) \
-                or np.any(array < 0) or np.any(array >= classes):
-            raise ValueError(f"y must be {allowed}, got {y!r}")
-        return np.eye(classes, dtype=np.float32)[array.astype(int)]
-    if array.shape != tuple(shape) or array.dtype.kind not in "iuf" or not np.all(np.isfinite(array)) \
-            or np.any(array < 0) or not np.allclose(array.sum(axis=-1), 1, atol=1e-6):
-        raise ValueError(f"y must be {allowed}, got {array.tolist()!r}")
-    return array.astype(np.float32)
+    allowed += f" (to match {against} of shape {tuple(shape)})"
+    try:
+        array = np.asarray(y)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be {allowed}, got {shown(y)}") from None
+    if array.dtype.kind not in "iuf" or array.shape not in (tuple(shape[:-1]), tuple(shape)):
+        raise ValueError(f"{name} must be {allowed}, got {shown(y)}")
+    if array.shape == tuple(shape[:-1]):
+        if not np.all(np.isfinite(array)) or np.any(np.mod(array, 1) != 0) or np.any(array < 0) \
+                or np.any(array >= classes):
+            raise ValueError(f"{name} must be {allowed}, got {shown(y)}")
+        return array.astype(np.int64)
+    if not np.all(np.isfinite(array)) or np.any(array < 0) or not np.allclose(array.sum(axis=-1), 1, atol=1e-6):
+        raise ValueError(f"{name} must be {allowed}, got {shown(array.tolist())}")
+    return None
+
+
+def _at_target(values: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """values[..., indices] per row: the entry of each sample's target class."""
+    return np.take_along_axis(values, indices[..., None], axis=-1)[..., 0]
 
 
 def _reduce(values, reduction):
@@ -99,14 +158,17 @@ def cross_entropy(p, y, base="e", reduction="mean"):
     >>> round(float(cross_entropy([0.035734, 0.262428, 0.701838], 2, base="10")), 5)
     0.15376
     """
-    p = finite_array("p", p)
-    if p.ndim not in (1, 2) or p.shape[-1] < 2 or np.any(p < 0):
-        raise ValueError(f"p must be probabilities of shape (classes,) or (batch, classes), got {p.tolist()!r}")
-    scale = LOG_BASES[choice("base", str(base), LOG_BASES)]
-    y = one_hot(y, p.shape)
+    p = _probabilities(p)
+    scale = log_scale(base)
+    choice("reduction", reduction, REDUCTIONS)
+    indices = target_indices(y, p.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(y > 0, -y * np.log(p.astype(np.float64)), 0.0)
-    return _reduce(np.float32(terms.sum(axis=-1) / scale), reduction)
+        if indices is not None:
+            loss = 0.0 - np.log(_at_target(p, indices).astype(np.float64))  # 0.0 - : no -0.0 for p = 1
+        else:
+            weights = np.asarray(y, dtype=np.float64)
+            loss = np.where(weights > 0, -weights * np.log(p.astype(np.float64)), 0.0).sum(axis=-1)
+    return _reduce(np.float32(loss / scale), reduction)
 
 
 def mse(p, y, reduction="mean"):
@@ -115,35 +177,12 @@ def mse(p, y, reduction="mean"):
     >>> round(float(mse([0.603483, 0.396517], 0)), 6)
     0.157226
     """
-    p = finite_array("p", p)
-    y = one_hot(y, p.shape)
-    return _reduce(np.float32(((p - y) ** 2).mean(axis=-1)), reduction)
-
-
-@jax.jit
-def softmax_report(z, y, temperature, log_scale):
-    """Everything the calculator shows for logits ``z`` (classes,) and one-hot ``y``, in one jitted call.
-
-    Returns p, log p (log-sum-exp), the cross-entropy in the chosen base (``log_scale`` = ln(base)),
-    the MSE, and d loss / d z = (p - y) / (T ln base).
-    """
-    log_p = jax.nn.log_softmax(z / temperature)
-    p = jnp.exp(log_p)
-    loss = -jnp.sum(y * log_p) / log_scale
-    return p, log_p, loss, jnp.mean((p - y) ** 2), (p - y) / (temperature * log_scale)
-
-
-def sigmoid_bce(z, y):
-    """The binary case: p = sigmoid(z1 - z0) and its binary cross-entropy (natural log), for 2 logits."""
-    z = _logits(z)
-    d = float(z[..., 1] - z[..., 0]) if z.ndim == 1 else z[..., 1] - z[..., 0]
-    p1 = 0.5 * (1 + np.tanh(np.float64(d) / 2))  # sigmoid without overflow for any finite d
-    t = one_hot(y, z.shape)[..., 1]
-    bce = np.logaddexp(0, -d) if t == 1 else np.logaddexp(0, d)  # -log sigmoid(d), -log(1 - sigmoid(d))
-    return np.float32(p1), np.float32(bce)
-
-
-@jax.jit
-def linear_logits(x, W, b):
-    """H = W x + b for one sample, W of shape (classes, features) as in the seed's Iris table."""
-    return W @ x + b
+    p = _probabilities(p)
+    choice("reduction", reduction, REDUCTIONS)
+    indices = target_indices(y, p.shape)
+    if indices is None:
+        error = p - np.asarray(y, dtype=np.float32)
+    else:
+        error = p.copy()
+        np.put_along_axis(error, indices[..., None], _at_target(p, indices)[..., None] - 1, axis=-1)
+    return _reduce(np.float32((error.astype(np.float64) ** 2).mean(axis=-1)), reduction)

@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special
 
-from nnwidgets.core.softmax import cross_entropy, log_softmax, mse, naive_softmax, sigmoid_bce, softmax, softmax_report
+from nnwidgets.core.softmax import cross_entropy, log_softmax, mse, naive_softmax, softmax
+from nnwidgets.core.softmax_table import sigmoid_bce, softmax_report, softmax_table
 from nnwidgets.panels.softmax import IRIS, SoftmaxState
 
-logit_lists = st.lists(st.floats(-30, 30), min_size=2, max_size=10)
+logit_lists = st.lists(st.floats(-30, 30), min_size=1, max_size=10)
 
 
 @settings(max_examples=200, deadline=None)
@@ -61,7 +62,7 @@ def test_iris_table_seed_000():
     s = SoftmaxState(x=IRIS["x"], W=IRIS["W"], b=IRIS["b"], target=2)
     np.testing.assert_allclose(s.logits, [-0.894283, 1.099602, 2.083328], **SIX_DECIMALS)
     # e^H amplifies float32 rounding of H (~5e-7 absolute): relative 1e-6 (measured 3.8e-7)
-    np.testing.assert_allclose(s.report()["exp"], [0.408901, 3.002971, 8.031151], rtol=1e-6)
+    np.testing.assert_allclose(s.report().exp, [0.408901, 3.002971, 8.031151], rtol=1e-6)
     np.testing.assert_allclose(s.probabilities, [0.035734, 0.262428, 0.701838], **SIX_DECIMALS)
     assert s.loss == pytest.approx(0.354052, rel=1e-5)
     s.log_base = "10"
@@ -77,7 +78,7 @@ def test_iris_what_if_b2_plus_1():
     assert s.loss == pytest.approx(0.726254, rel=1e-5)
     s.log_base = "10"
     assert s.loss == pytest.approx(0.31541, rel=1e-4)
-    np.testing.assert_allclose(s.baseline["probabilities"], [0.035734, 0.262428, 0.701838], **SIX_DECIMALS)
+    np.testing.assert_allclose(s.baseline.probabilities, [0.035734, 0.262428, 0.701838], **SIX_DECIMALS)
 
 
 def test_cat_dog():
@@ -142,10 +143,11 @@ def test_finite_and_exact_for_huge_logits(scale):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: softmax([1.0]), "z must have shape (classes,) or (batch, classes) with at least 2 classes"),
+    (lambda: softmax([]), "z must have shape (classes,) or (batch, classes) with at least one entry"),
     (lambda: softmax([1.0, float("nan")]), "z must contain only finite numbers"),
     (lambda: softmax([1.0, 2.0], temperature=0), "temperature must be a positive number, got 0.0"),
-    (lambda: cross_entropy([0.5, 0.5], 2), "y must be a class index in 0..1 or a one-hot vector of length 2, got 2"),
+    (lambda: cross_entropy([0.5, 0.5], 2),
+     "y must be a class index in 0..1 or a one-hot vector of length 2 (to match p of shape (2,)), got 2"),
     (lambda: cross_entropy([0.5, 0.5], 0, base="pi"), "base must be one of 'e', '2', '10', got 'pi'"),
     (lambda: mse([0.5, 0.5], [0.5, 0.6]), "y must be a class index in 0..1 or a one-hot vector of length 2"),
 ])
@@ -153,3 +155,37 @@ def test_bad_input(call, message):
     with pytest.raises(ValueError) as err:
         call()
     assert message in str(err.value)
+
+
+# ---- the calculator's table and batches, against independent references ---------------------------
+
+@settings(max_examples=50, deadline=None)
+@given(z=logit_lists, data=st.data(), temperature=st.floats(0.2, 5), base=st.sampled_from(["e", "2", "10"]))
+def test_softmax_table_matches_scipy_and_jax_grad(z, data, temperature, base):
+    z32 = np.float32(z)
+    target = data.draw(st.integers(0, len(z) - 1))
+    t = softmax_table(z32, target, temperature, base)
+    scale = {"e": 1.0, "2": math.log(2), "10": math.log(10)}[base]
+    log_p = special.log_softmax(z32.astype(np.float64) / np.float32(temperature))
+    np.testing.assert_allclose(t.probabilities, np.exp(log_p), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(t.minus_log_p, -log_p / scale, rtol=1e-5, atol=1e-5)
+    assert t.loss == pytest.approx(-log_p[target] / scale, rel=1e-5, abs=1e-5)
+    assert t.loss_ln == pytest.approx(-log_p[target], rel=1e-5, abs=1e-5)
+    y = (np.arange(len(z)) == target).astype(float)
+    assert t.mse == pytest.approx(np.mean((np.exp(log_p) - y) ** 2), rel=1e-5, abs=1e-7)
+    reference = jax.grad(lambda v: -jax.nn.log_softmax(v / temperature)[target] / scale)(jnp.asarray(z32))
+    np.testing.assert_allclose(t.grad_logits, reference, rtol=1e-4, atol=1e-6)
+
+
+def test_batch_losses_match_a_numpy_reference_without_one_hot_matrices():
+    rng = np.random.default_rng(0)
+    p = special.softmax(rng.normal(size=(50, 7)), axis=1).astype(np.float32)
+    y = rng.integers(0, 7, size=50)
+    picked = p[np.arange(50), y].astype(np.float64)
+    np.testing.assert_allclose(cross_entropy(p, y, reduction="none"), -np.log(picked), rtol=1e-6)
+    np.testing.assert_allclose(cross_entropy(p, y, base="2"), np.mean(-np.log2(picked)), rtol=1e-6)
+    one_hot = (np.arange(7) == y[:, None]).astype(np.float32)
+    expected = ((p.astype(np.float64) - one_hot) ** 2).mean(axis=1)
+    np.testing.assert_allclose(mse(p, y, reduction="none"), expected, rtol=1e-5)
+    np.testing.assert_allclose(mse(p, one_hot), expected.mean(), rtol=1e-5)
+    np.testing.assert_allclose(cross_entropy(p, one_hot), np.mean(-np.log(picked)), rtol=1e-6)

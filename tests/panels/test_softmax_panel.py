@@ -86,22 +86,22 @@ def test_binary_view_equivalence_is_shown():
 
 @pytest.mark.parametrize("name, value, message", [
     ("target", 5, "target must be a class index in 0..1 or one of the labels, got 5"),
-    ("logits", [1.0], "logits_input must be a list of 2 to 10 numbers, got [1.0]"),
-    ("logits", [1.0, float("nan")], "logits_input must contain only finite numbers"),
+    ("logits", [], "logits must be a list of 1 to 10 numbers, got []"),
+    ("logits", [1.0, float("nan")], "logits must contain only finite numbers"),
     ("log_base", "pi", "log_base must be one of 'e', '2', '10', got 'pi'"),
     ("temperature", -1.0, "temperature must be a positive number, got -1.0"),
     ("temperature", 1e-9, "temperature must be between 0.001 and 1000, got 1e-09"),
-    ("logits", [1e38, 0.0], "logits_input entries must be between -1e+06 and 1e+06"),
+    ("logits", [1e38, 0.0], "logits entries must be between -1e+06 and 1e+06"),
     ("labels", ["only one"], "labels must name all 2 classes, got 1"),
 ])
 def test_bad_input_is_rejected_shown_and_the_panel_keeps_working(name, value, message):
     s = nw.SoftmaxCalculator(logits=[1.5, 3.7], target=1)
-    before = s.report()["loss"]
+    before = s.report().loss
     with pytest.raises(ValueError) as err:
         setattr(s, name, value)
     assert message in str(err.value)
     assert html.escape(message) in s.view.status.value
-    assert s.report()["loss"] == before
+    assert s.report().loss == before
     s.control("z1").value = 2.0  # still alive
     assert s.error == "" and s.logits_input == [2.0, 3.7]
 
@@ -138,8 +138,8 @@ def test_extremes_within_the_limits_stay_finite():
     s = nw.SoftmaxCalculator(logits=[1e6, -1e6], target=1)
     s.temperature = 0.001  # z / T = 1e9
     r = s.report()
-    assert all(np.isfinite(v).all() for v in (r["probabilities"], r["log_p"], r["grad_logits"]))
-    assert r["loss"] == pytest.approx(2e9, rel=1e-6)
+    assert all(np.isfinite(v).all() for v in (r.probabilities, r.log_p, r.grad_logits))
+    assert r.loss == pytest.approx(2e9, rel=1e-6)
     p1, bce = s.binary_view()
     assert p1 == 0.0 and bce == pytest.approx(2e9, rel=1e-6)
 

@@ -1,0 +1,76 @@
+"""Every sentence, label and title the softmax calculator shows, in one place (for translation).
+
+Templates use ``str.format`` placeholders; the view and the state fill them and escape what the learner typed.
+"""
+from __future__ import annotations
+
+TAB_TITLES = {"logits": "logits", "linear layer": "linear layer (H = W x + b)"}
+
+# ---- controls ------------------------------------------------------------------------------------
+TARGET = "target"
+LOG = "log"
+LOG_BUTTONS = {"e": "ln", "2": "log2", "10": "log10"}  # also how the table names each log
+TEMPERATURE = "T"
+SHOW_NAIVE = "show the naive formula (overflow)"
+CLASSES = "classes"
+TARGET_OPTION = "{number}: {name}"
+DEFAULT_CLASS_NAME = "class {number}"
+LAYER_TITLE = "<b>Linear layer</b> H = W x + b (W rows: one per class)"
+LAYER_X = "<b>x</b>"
+LAYER_ROW = "<b>W{number}·</b>"
+LAYER_B = "&nbsp;<b>b</b>"
+NUDGE = "nudge"
+NUDGE_BY = "by"
+NUDGE_BUTTON = "nudge"
+FORGET_BUTTON = "forget before"
+CHECK_INTRO = "<b>Check my hand calculation</b>: type the numbers you worked out (leave out any step)."
+CHECK_PLACEHOLDER = "e.g. 2.25, 0.48"
+CHECK_BUTTON = "Check my numbers"
+
+# ---- the picture ---------------------------------------------------------------------------------
+P_TITLE = "p (bars) and one-hot y (outline)"
+GRAD_TITLE = "p − y"
+
+# ---- the table -----------------------------------------------------------------------------------
+COL_CLASS = "class"
+COL_Z = "z"
+COL_Z_LINEAR = "z = H = W x + b"
+COL_Z_OVER_T = "z / T"
+COL_EXP = "e^z"
+COL_EXP_T = "e^(z/T)"
+COL_P = "p"
+COL_Y = "y"
+COL_SURPRISAL = "−{log} p"
+COL_GRAD = "∂L/∂z"
+COL_SHIFTED = "e^(z − max) (stable)"
+COL_NAIVE = "naive p = e^z / Σ e^z"
+COL_BEFORE = "p before"
+
+# ---- the summary ---------------------------------------------------------------------------------
+SUM = "Σ e^z = {sum}"
+LOSS = "cross-entropy = −{log} p({target}) = <b>{loss}</b>"
+LOSS_LN = (" &nbsp;·&nbsp; with the natural log, as every framework computes it: <b>{loss_ln}</b> "
+           "(a {log} loss is the ln loss divided by ln {base})")
+MSE = "MSE = mean over classes of (p − y)² = {mse}"
+GRAD = "∂L/∂z = (p − y){scale}: the gradient the network receives"
+GRAD_SCALE = " / (T·ln {base})"
+BINARY = ("Binary view: σ(z2 − z1) = {p} = p({name}), and binary cross-entropy = {bce} = the ln loss: "
+          "a sigmoid is a 2-class softmax.")
+ONE_CLASS = "One class: softmax gives it p = 1 whatever z is, so the loss is 0 and there is nothing to learn."
+OVERFLOW = ("<span style='color:{color}'>e^z overflows float32 above z ≈ 88.7, so the naive formula gives "
+            "inf / inf = nan.</span> Every number above subtracts max z first (log-sum-exp): the factor e^−max "
+            "cancels, and every exponent is ≤ 0.")
+AFTER_NUDGE = "After {parameter} {sign}= {delta}: loss {before} → {after}"
+
+# ---- refusals (the state's error line) -------------------------------------------------------------
+LIST_OF_NUMBERS = "a list of {lo} to {hi} numbers"
+GRID = "a (classes, features) grid with 1 to {classes} rows and 1 to {features} columns"
+LAYER_MISFIT = ("{name} does not fit: W must have shape (classes, features) = (len(b), len(x)) = "
+                "({classes}, {features}), got {shape}; set x, W and b together to change the sizes")
+LOGITS_IN_LINEAR = "logits are W x + b in linear-layer mode: set x, W or b instead (or open the 'logits' tab)"
+LABELS_TYPE = "labels must be a list of at most {classes} class names (text), got {value}"
+LABEL_TOO_LONG = "labels must be at most {length} characters each, got {value}"
+LABELS_COUNT = "labels must name all {classes} classes, got {count}: {value}"
+TARGET_NOT_FOUND = "target must be a class index in 0..{last} or one of the labels, got {value}"
+TEMPERATURE_RANGE = "temperature must be between {lo:g} and {hi:g}, got {value:g}"
+PARAMETER = "parameter must be one of {names}, got {value}"
