@@ -15,6 +15,7 @@ import io
 import multiprocessing
 import secrets
 import shutil
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -144,16 +145,21 @@ class Grader:
         if not calls:
             return ("this grade cell calls no nnwidgets.checks function, so nnwidgets.grade cannot grade it "
                     f"(it has: {'; '.join(others)}); grade it with nbgrader autograde")
+        notes = []
         for call in calls:
             try:
-                self._run_call(call, session)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    self._run_call(call, session)
+                notes += [str(w.message) for w in caught if type(w.message).__name__ == "CheckNote"]
             except AssertionError as failed:
                 return str(failed)
             except (proxy.Missing, ChildGone) as err:
                 return str(err)
             except Exception as err:  # noqa: BLE001 - e.g. a student value that is not what the call needs
                 return f"{ast.unparse(call)[:80]}: {type(err).__name__}: {err}"
-        return f"note: not checked here: {'; '.join(others)}" if others else ""
+        notes += [f"not checked here: {'; '.join(others)}"] if others else []
+        return "note: " + "\n".join(notes) if notes else ""
 
     def _run_call(self, call: ast.Call, session: Session) -> None:
         name = (notebook._dotted(call.func) or "").rsplit(".", 1)[-1]
