@@ -1,0 +1,225 @@
+"""Training the playground's network: one jitted epoch of mini-batch steps, early stopping, k-fold splits.
+
+Every step on a mini-batch B minimises  L = (1/|B|) Σ_{i∈B} ℓ_i + l1 · Σ|w| + l2 · ½ Σ w²  (see ``network``)
+and moves the parameters by the optimizer's rule. The optimizers are the optimizer race's, with PyTorch's
+rules (``nnwidgets.core.optim``), built from optax with ``inject_hyperparams`` so that the learning rate and
+every other hyperparameter are traced values::
+
+    sgd       p ← p − lr·g
+    momentum  b ← μ·b + g;  p ← p − lr·b          nesterov  b ← μ·b + g;  p ← p − lr·(g + μ·b)
+    adagrad   h ← h + g²;   p ← p − lr·g / √(h + ε)          rmsprop  v ← ρ·v + (1 − ρ)·g²;  p ← p − lr·g / (√v + ε)
+    adam      m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²;  p ← p − lr·m̂ / (√v̂ + ε)
+
+(AdaGrad puts ε inside the root, as optax does; with ε = 1e-10 the difference from PyTorch's √h + ε is far
+below float32 precision.) ``lr``, the regularisation rates, the dropout rate and the optimizer's
+hyperparameters are arguments of the jitted epoch, never constants: moving their sliders does not recompile.
+Only a new architecture, optimizer kind, batch size or data size compiles (once).
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from .network import Architecture, NormStats, Params, accuracy, data_loss, forward, init_params, penalty
+
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+#: Each optimizer's hyperparameters besides lr, with the optimizer race's defaults (PyTorch's)
+OPTIMIZER_DEFAULTS = {"sgd": {}, "momentum": {"momentum": 0.9}, "nesterov": {"momentum": 0.9},
+                      "adagrad": {"eps": 1e-10}, "rmsprop": {"rho": 0.99, "eps": 1e-8},
+                      "adam": {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}}
+
+
+class Setup(NamedTuple):
+    """What fixes the compiled code: the network, the optimizer kind and the mini-batch size."""
+
+    arch: Architecture
+    optimizer: str
+    batch_size: int
+
+
+class Knobs(NamedTuple):
+    """Traced hyperparameters: learning rate, L1 and L2 rates, dropout rate, the optimizer's other values."""
+
+    lr: float
+    l1: float = 0.0
+    l2: float = 0.0
+    dropout: float = 0.0
+    options: dict = {}
+
+
+class TrainState(NamedTuple):
+    params: Params
+    stats: NormStats
+    opt_state: object
+
+
+class EpochResult(NamedTuple):
+    """After one epoch: losses (data loss, no penalty) and accuracies in evaluation mode, and the mean
+    |∂L/∂W| of every layer over the epoch's steps (the gradient-size plot)."""
+
+    train_loss: jax.Array
+    test_loss: jax.Array
+    train_accuracy: jax.Array
+    test_accuracy: jax.Array
+    gradient_size: jax.Array
+
+
+def _optax(kind: str, lr, options: dict):
+    """The optax transformation (hyperparameters injected, so traced) for the race's optimizer ``kind``."""
+    o = {**OPTIMIZER_DEFAULTS[kind], **options}
+    if kind == "sgd":
+        return optax.inject_hyperparams(optax.sgd)(learning_rate=lr)
+    if kind in ("momentum", "nesterov"):
+        return optax.inject_hyperparams(optax.sgd, static_args=("nesterov",))(
+            learning_rate=lr, momentum=o["momentum"], nesterov=kind == "nesterov")
+    if kind == "adagrad":
+        return optax.inject_hyperparams(optax.adagrad)(learning_rate=lr, initial_accumulator_value=0.0, eps=o["eps"])
+    if kind == "rmsprop":
+        return optax.inject_hyperparams(optax.rmsprop, static_args=("eps_in_sqrt",))(
+            learning_rate=lr, decay=o["rho"], eps=o["eps"], eps_in_sqrt=False)
+    return optax.inject_hyperparams(optax.adam)(learning_rate=lr, b1=o["beta1"], b2=o["beta2"], eps=o["eps"])
+
+
+def _as_traced(knobs: Knobs) -> Knobs:
+    f32 = partial(np.asarray, dtype=np.float32)
+    return Knobs(f32(knobs.lr), f32(knobs.l1), f32(knobs.l2), f32(knobs.dropout),
+                 {k: f32(v) for k, v in knobs.options.items()})
+
+
+def start(setup: Setup, params: Params, stats: NormStats, knobs: Knobs) -> TrainState:
+    """The training state at epoch 0: the parameters and a fresh optimizer state."""
+    full = {**OPTIMIZER_DEFAULTS[setup.optimizer], **knobs.options}
+    knobs = _as_traced(knobs._replace(options=full))
+    return TrainState(params, stats, _optax(setup.optimizer, knobs.lr, knobs.options).init(params))
+
+
+@partial(jax.jit, static_argnums=0)
+def _epoch(setup: Setup, state: TrainState, knobs: Knobs, X, y, X_test, y_test, key):
+    n = X.shape[0]
+    size = min(setup.batch_size, n)
+    batches = -(-n // size)
+    order_key, drop_key = jax.random.split(key)
+    order = jnp.concatenate([jax.random.permutation(order_key, n), jnp.zeros(batches * size - n, jnp.int32)])
+    real = (jnp.arange(batches * size) < n).astype(jnp.float32)
+    order, real = order.reshape(batches, size), real.reshape(batches, size)
+    arch = setup.arch
+    opt = _optax(setup.optimizer, knobs.lr, knobs.options)
+    hyper = {"learning_rate": knobs.lr, **_optax_names(setup.optimizer, knobs.options)}
+    opt_state = state.opt_state._replace(hyperparams={**state.opt_state.hyperparams, **hyper})
+
+    def loss(params, stats, xb, yb, wb, k):
+        out = forward(arch, params, stats, xb, train=True, dropout=knobs.dropout, key=k, weights=wb)
+        return data_loss(arch.output, out.logits, yb, wb) + penalty(params, knobs.l1, knobs.l2), out.stats
+
+    def step(carry, batch):
+        params, stats, opt_state = carry
+        idx, wb, k = batch
+        grads, stats = jax.grad(loss, has_aux=True)(params, stats, X[idx], y[idx], wb, k)
+        updates, opt_state = opt.update(grads, opt_state, params)
+        sizes = jnp.stack([jnp.mean(jnp.abs(gW)) for gW, _ in grads.layers])
+        return (optax.apply_updates(params, updates), stats, opt_state), sizes
+
+    keys = jax.random.split(drop_key, batches)
+    (params, stats, opt_state), sizes = jax.lax.scan(step, (state.params, state.stats, opt_state), (order, real, keys))
+    new = TrainState(params, stats, opt_state)
+    return new, _evaluate(arch, params, stats, X, y, X_test, y_test, jnp.mean(sizes, axis=0))
+
+
+def _optax_names(kind: str, options: dict) -> dict:
+    names = {"momentum": "momentum", "rho": "decay", "beta1": "b1", "beta2": "b2", "eps": "eps"}
+    return {names[k]: v for k, v in options.items() if k in OPTIMIZER_DEFAULTS[kind]}
+
+
+def _evaluate(arch, params, stats, X, y, X_test, y_test, sizes) -> EpochResult:
+    train = forward(arch, params, stats, X).logits
+    test = forward(arch, params, stats, X_test).logits
+    test_loss = data_loss(arch.output, test, y_test) if X_test.shape[0] else jnp.float32(jnp.nan)
+    return EpochResult(data_loss(arch.output, train, y), test_loss, accuracy(arch.output, train, y),
+                       accuracy(arch.output, test, y_test), sizes)
+
+
+def epoch_key(seed: int, epoch: int):
+    """The random key of epoch ``epoch`` (shuffling, dropout): training in pieces gives the same numbers."""
+    return jax.random.fold_in(jax.random.key(seed), epoch)
+
+
+def train_epoch(setup: Setup, state: TrainState, knobs: Knobs, X, y, X_test, y_test, key):
+    """One epoch: shuffle, split into mini-batches of ``setup.batch_size`` (the last one padded and masked),
+    one optimizer step per batch. Returns the new ``TrainState`` and an ``EpochResult``."""
+    full = {**OPTIMIZER_DEFAULTS[setup.optimizer], **knobs.options}
+    return _epoch(setup, state, _as_traced(knobs._replace(options=full)), X, y, X_test, y_test, key)
+
+
+class Fit(NamedTuple):
+    """``fit``'s result: the final state, the history (one row per epoch), the best epoch (1-based, by test
+    loss) with its state, and whether early stopping ended the run."""
+
+    state: TrainState
+    history: dict
+    best_epoch: int
+    best_state: TrainState
+    stopped: bool
+
+
+def fit(setup, state, knobs, data, epochs: int, seed: int, first_epoch: int = 0, patience=None) -> Fit:
+    """Train ``epochs`` epochs from epoch ``first_epoch`` on ``data`` = (X, y, X_test, y_test) (arrays ready
+    for the network). With ``patience``, stop once the test loss has not improved for ``patience`` epochs."""
+    rows, best, best_state, best_loss = [], first_epoch, state, np.inf
+    stopped = False
+    for e in range(first_epoch, first_epoch + epochs):
+        state, result = train_epoch(setup, state, knobs, *data, epoch_key(seed, e))
+        rows.append(jax.device_get(result))
+        test_loss = float(result.test_loss)
+        if test_loss < best_loss:
+            best, best_state, best_loss = e + 1, state, test_loss
+        if patience is not None and np.isfinite(best_loss) and e + 1 - best >= patience:
+            stopped = True
+            break
+    history = {name: np.array([np.asarray(getattr(r, name)) for r in rows], np.float32).reshape(len(rows), -1)
+               for name in EpochResult._fields}
+    history = {name: v if name == "gradient_size" else v[:, 0] for name, v in history.items()}
+    return Fit(state, history, best, best_state, stopped)
+
+
+class Fold(NamedTuple):
+    train: np.ndarray
+    test: np.ndarray
+
+
+def kfold(n: int, k: int, seed: int = 0) -> tuple[Fold, ...]:
+    """k-fold cross-validation: shuffle 0..n-1 (by ``seed``), cut into k nearly equal folds; fold i tests
+    on part i and trains on the rest, so every sample is tested exactly once."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"kfold needs at least 2 samples, got n = {n!r}")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 2 <= k <= n:
+        raise ValueError(f"k (the number of folds) must be an integer in 2..{n}, got {k!r}")
+    parts = np.array_split(np.random.default_rng([seed, 2]).permutation(n), int(k))
+    return tuple(Fold(np.sort(np.concatenate(parts[:i] + parts[i + 1:])), np.sort(p)) for i, p in enumerate(parts))
+
+
+class CrossValidation(NamedTuple):
+    """Per fold: the final training loss, the held-out fold's loss and accuracy (NaN for regression)."""
+
+    train_loss: np.ndarray
+    test_loss: np.ndarray
+    test_accuracy: np.ndarray
+
+
+def cross_validate(setup: Setup, knobs: Knobs, X, y, k: int, epochs: int, seed: int = 0, init: str = "xavier",
+                   init_scale: float = 1.0) -> CrossValidation:
+    """k-fold cross-validation: for each ``kfold`` split, train the same initial network ``epochs`` epochs on
+    the other folds and score it on the held-out one. The mean of ``test_loss`` estimates the test loss."""
+    X, y = np.asarray(X, np.float32), np.asarray(y)
+    params, stats = init_params(setup.arch, init, jax.random.key(seed), init_scale)
+    rows = []
+    for fold in kfold(len(X), k, seed):
+        state = start(setup, params, stats, knobs)
+        result = fit(setup, state, knobs, (X[fold.train], y[fold.train], X[fold.test], y[fold.test]), epochs, seed)
+        rows.append((result.history["train_loss"][-1], result.history["test_loss"][-1],
+                     result.history["test_accuracy"][-1]))
+    return CrossValidation(*(np.array(column, np.float32) for column in zip(*rows)))
