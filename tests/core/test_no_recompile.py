@@ -68,6 +68,7 @@ def test_no_compiles_across_100_logit_edits(count_compiles):
     s.log_base, s.temperature = "e", 1.0
     linear = nw.SoftmaxCalculator(x=[6.3, 2.7, 4.9, 1.8], target=2)
     linear.nudge("b2", 1.0)
+    linear.open_tab("logits").open_tab("linear layer")
     before = count_compiles.count
     rng = np.random.default_rng(1)
     for i, value in enumerate(np.round(rng.uniform(-9, 9, size=100), 1)):
@@ -77,6 +78,11 @@ def test_no_compiles_across_100_logit_edits(count_compiles):
     s.log_base = "2"
     for value in (0.2, 0.7):
         linear.nudge("w11", value)
+    for target in (0, 1, 2):
+        s.control("target").value = target
+        linear.target = target
+        s.control("temperature").value = 0.5 + target
+    linear.open_tab("logits").open_tab("linear layer")
     assert count_compiles.count == before, count_compiles.programs[before:]
 
 
