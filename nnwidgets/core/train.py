@@ -17,7 +17,7 @@ import numpy as np
 from ..data import load_iris
 from ._progress import LateProgress
 from .mlp import init_mlp_params, mlp_forward
-from .optim import apply_updates, optimizer
+from .optim import apply_updates
 
 EPOCHS_PER_CALL = 10
 
@@ -53,8 +53,8 @@ def iterations_per_epoch(n: int, batch_size: int) -> int:
     return math.ceil(n / batch_size)
 
 
-@partial(jax.jit, static_argnames=("loss", "kinds", "epochs", "batch_size"))
-def _train(loss, kinds, epochs, batch_size, carry, hps, x, t):
+@partial(jax.jit, static_argnames=("loss", "updates", "epochs", "batch_size"))
+def _train(loss, updates, epochs, batch_size, carry, x, t):
     n = x.shape[0]
     iters = -(-n // batch_size)
     padded = iters * batch_size
@@ -66,14 +66,13 @@ def _train(loss, kinds, epochs, batch_size, carry, hps, x, t):
         return jnp.sum(loss(params, x[idx], t[idx]) * mask) / jnp.sum(mask)
 
     results = []
-    for kind, hp, (params, state, key) in zip(kinds, hps, carry):
-        opt = optimizer(kind)
+    for update, (params, state, key) in zip(updates, carry):
 
-        def iteration(c, batch):
+        def iteration(c, batch, update=update):
             params, state = c
             idx, mask = batch
-            updates, state = opt.update(jax.grad(batch_loss)(params, idx, mask), state, hp)
-            return (apply_updates(params, updates), state), None
+            step, state = update(jax.grad(batch_loss)(params, idx, mask), state, params)
+            return (apply_updates(params, step), state), None
 
         def epoch(c, _):
             params, state, key = c
@@ -89,19 +88,21 @@ def _train(loss, kinds, epochs, batch_size, carry, hps, x, t):
     return results
 
 
-def train_race(problem, kinds: tuple, hps: tuple, epochs: int, batch_size: int, seed: int = 0,
+def train_race(problem, optimizers: tuple, epochs: int, batch_size: int, seed: int = 0,
                progress: bool = True) -> np.ndarray:
-    """Train one copy of ``problem``'s model per optimizer; losses (len(kinds), epochs + 1), row 0 at the start.
+    """Train one copy of ``problem``'s model per optimizer (``core.optim`` or optax, each ``(init, update)``);
+    losses (len(optimizers), epochs + 1), row 0 at the start. Every epoch: ⌈n / batch_size⌉ updates
+    p ← p + update(∇ mean batch loss, state, p).
 
-    Runs in about 20 jitted groups of epochs (at least ``EPOCHS_PER_CALL``); a tqdm.auto bar appears only when the run will
-    take more than a second (estimated from the second group, the first includes compiling).
+    Runs in about 20 jitted groups of epochs (at least ``EPOCHS_PER_CALL``); a tqdm.auto bar appears only when
+    the run will take more than a second (estimated from the second group, the first includes compiling).
     """
     loss, params0, x, t = problem
     n = x.shape[0]
     batch_size = min(int(batch_size), n)
-    hps = tuple({k: np.float32(v) for k, v in hp.items()} for hp in hps)
-    carry = tuple((jax.tree.map(jnp.asarray, params0), optimizer(kind).init(params0), jax.random.PRNGKey(seed))
-                  for kind in kinds)
+    params0 = jax.tree.map(jnp.asarray, params0)
+    updates = tuple(opt.update for opt in optimizers)
+    carry = tuple((params0, opt.init(params0), jax.random.PRNGKey(seed)) for opt in optimizers)
     start = float(jnp.mean(loss(params0, x, t)))
     curves, done = [], 0
     chunk = max(EPOCHS_PER_CALL, math.ceil(epochs / 20))  # few calls, at most two compiled lengths
@@ -109,9 +110,9 @@ def train_race(problem, kinds: tuple, hps: tuple, epochs: int, batch_size: int, 
         while done < epochs:
             size = min(chunk, epochs - done)
             began = time.perf_counter()
-            out = _train(loss, tuple(kinds), size, batch_size, carry, hps, x, t)
+            out = _train(loss, updates, size, batch_size, carry, x, t)
             carry = tuple(c for c, _ in out)
             curves.append(np.stack([np.asarray(losses) for _, losses in out]))
             done += size
             bar.advance(size, time.perf_counter() - began)
-    return np.concatenate([np.full((len(kinds), 1), start, np.float32)] + curves, axis=1)
+    return np.concatenate([np.full((len(optimizers), 1), start, np.float32)] + curves, axis=1)

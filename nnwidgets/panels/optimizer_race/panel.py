@@ -1,0 +1,79 @@
+"""``OptimizerRace``: the race state with its two tabs' states, and the widget that shows them."""
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from .._state import Panel
+from .._traits import Checked
+from . import text
+from .learning_rate import LearningRateState
+from .real_model import ModelRaceState
+from .state import RaceState, check_tab
+from .tab_views import LearningRateView, ModelRaceView
+from .view import RaceView
+
+
+class OptimizerRace(RaceState, Panel):
+    """SGD, Momentum, Nesterov, AdaGrad, RMSProp and Adam racing on a 2-D surface, every knob live; plus a
+    learning-rate explorer (``race.learning_rate``) and the race on a real model (``race.real_model``).
+
+    >>> r = OptimizerRace(surface="dlfs", start=(-7.0, 2.0), steps=30)
+    >>> r.trajectories["SGD"][-1].round(4)
+    array([-0.3504,  0.0848], dtype=float32)
+    """
+
+    TABS = text.TAB_TITLES
+    SETTINGS = RaceState.SETTINGS + ("tab",)
+    SUBSTATES = ("learning_rate", "real_model")
+
+    tab = Checked("race", check_tab)
+
+    def __init__(self, surface="dlfs", start=None, steps=30, optimizers=None, tol=1e-3, **kwargs):
+        self.learning_rate, self.real_model = LearningRateState(), ModelRaceState()
+        super().__init__(surface=surface, start=start, steps=steps, optimizers=optimizers, tol=tol, **kwargs)
+        self._views = {"race": RaceView(self)}
+        self.view = widgets.Tab(children=[self._views["race"].widget, widgets.VBox(), widgets.VBox()],
+                                titles=self.TABS)
+        self.view.observe(self._tab_clicked, names="selected_index")
+        self.observe(self._show_tab, names="tab")
+        self._show_tab()
+
+    def tab_view(self, name: str):
+        """The view object of tab ``name`` (built when first asked for: the real-model tab trains, ~1 s)."""
+        name = check_tab("tab", name)
+        if name not in self._views:
+            view = LearningRateView(self.learning_rate) if name == "learning rate" else ModelRaceView(self.real_model)
+            self._views[name] = view
+            index = self.TABS.index(name)
+            children = self.view.children
+            self.view.children = tuple(view.widget if i == index else child for i, child in enumerate(children))
+        return self._views[name]
+
+    def _show_tab(self, change=None):
+        self.tab_view(self.tab)
+        self.view.selected_index = self.TABS.index(self.tab)
+
+    def _tab_clicked(self, change):
+        if change["new"] is not None and self.TABS[change["new"]] != self.tab:
+            self.tab = self.TABS[change["new"]]
+
+    def control(self, name: str, hyperparameter: str | None = None):
+        """A widget: ``control("Adam", "lr")`` for a racer's slider; "step", "play", "steps", "surface", "custom",
+        "x0", "y0" on the race tab; "learning_rate.lr", "real_model.epochs" ... on the other tabs."""
+        if hyperparameter is not None:
+            return self._views["race"].racer_controls[self.racer_key(name)][hyperparameter]
+        tab, _, setting = name.rpartition(".")
+        if tab:
+            if tab not in self.SUBSTATES:
+                raise ValueError(f"control name must be a race control or one of {', '.join(self.SUBSTATES)} "
+                                 f"followed by '.setting', got {name!r}")
+            view = self.tab_view(self.TABS[1 + self.SUBSTATES.index(tab)])
+        else:
+            view = self._views["race"]
+        if setting not in view.controls:
+            raise ValueError(f"no control {name!r}: the tab has {', '.join(view.controls)}")
+        return view.controls[setting]
+
+    def to_png(self) -> bytes:
+        """The picture of the tab on show (static exports show what the learner was looking at)."""
+        return self.tab_view(self.tab).figure.to_png()

@@ -1,0 +1,314 @@
+"""The race tab: contour plot with paths, loss curves, leaderboard, per-optimizer sliders."""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from ...core.optim import book_velocity, effective_lr, kind_of
+from ...core.race import SURFACES, contour_levels
+from ...render import LayeredFigure, marks, new_figure
+from .._controls import (
+    INK,
+    WRONG,
+    anchor,
+    bind,
+    float_slider,
+    from_control,
+    log_slider,
+    message_html,
+    number,
+    table_html,
+)
+from . import text
+from .state import is_transformation
+
+COLORS = {"sgd": "#4e79a7", "momentum": "#f28e2b", "nesterov": "#e15759", "adagrad": "#76b7b2",
+          "rmsprop": "#59a14f", "adam": "#b07aa1", None: "#9c755f"}
+SLIDERS = {"momentum": (0.0, 0.99, 0.01), "rho": (0.0, 0.999, 0.001), "beta1": (0.0, 0.99, 0.01),
+           "beta2": (0.9, 0.9999, 0.0001)}
+
+
+def color(key: str) -> str:
+    return COLORS[kind_of(key)]
+
+
+def pair(values) -> str:
+    return f"({number(float(values[0]))}, {number(float(values[1]))})"
+
+
+class RaceView:
+    def __init__(self, state):
+        self.state = state
+        fig = new_figure(900, 420)
+        self.contour = fig.add_axes((0.06, 0.11, 0.56, 0.8))
+        self.loss_axes = fig.add_axes((0.71, 0.11, 0.27, 0.8))
+        self.figure = LayeredFigure(fig)
+        self.figure.canvas.on_click(self._clicked)
+        self.leaderboard, self.status = widgets.HTML(), widgets.HTML()
+        self.leaderboard.add_class("nnw-leaderboard")
+        self.controls = self._build_controls()
+        self.racers = widgets.VBox()
+        self.racer_controls, self.racer_toggles = {}, {}
+        self._build_racers()
+        c = self.controls
+        self.widget = widgets.VBox([
+            self.figure.canvas, widgets.HBox([c["play"], c["step"]]),
+            widgets.HBox([widgets.VBox([c["surface"], c["custom"], c["steps"]]), widgets.VBox([c["x0"], c["y0"]])]),
+            self.racers, self.leaderboard, self.status])
+        state.observe(self._static_changed, names=["grid"])
+        state.observe(self._surface_changed, names=["surface"])
+        state.observe(self._results_changed, names=["results"])
+        state.observe(self._moved, names=["step", "enabled", "tol"])
+        state.observe(self._show_error, names="error")
+        self._loss_limits = None
+        self._surface_changed()
+        self._static_changed()
+
+    # ---- controls ---------------------------------------------------------------------------------
+    def _build_controls(self):
+        state = self.state
+        x0, x1, y0, y1 = state.box
+        c = {"surface": widgets.Dropdown(options=list(SURFACES) + [text.CUSTOM], description=text.SURFACE),
+             "custom": widgets.Text(placeholder=text.CUSTOM_PLACEHOLDER, description=text.CUSTOM_DESCRIPTION,
+                                    continuous_update=False, layout=widgets.Layout(width="340px")),
+             "steps": widgets.IntSlider(value=state.steps, min=1, max=1000, description=text.STEPS,
+                                        continuous_update=False),
+             "step": widgets.IntSlider(value=state.step, min=0, max=state.steps, description=text.STEP,
+                                       continuous_update=True, layout=widgets.Layout(width="420px")),
+             "play": widgets.Play(min=0, max=state.steps, interval=80),
+             "x0": float_slider(text.START_X, state.start[0], "nnw-start-x", lo=x0, hi=x1, step=0.1),
+             "y0": float_slider(text.START_Y, state.start[1], "nnw-start-y", lo=y0, hi=y1, step=0.1)}
+        for name, control in c.items():
+            control.add_class(f"nnw-{name}")
+        c["surface"].observe(lambda ch: ch["new"] != text.CUSTOM and self._edit("surface", ch["new"]), names="value")
+        c["custom"].observe(lambda ch: ch["new"].strip() and self._edit("surface", ch["new"]), names="value")
+        for name in ("steps", "step", "play"):  # Play is linked in the kernel, so a slider press sends one message
+            bind(state, "step" if name == "play" else name, c[name])
+        for axis, name in enumerate(("x0", "y0")):
+            c[name].observe(lambda ch, axis=axis: self._move_start(axis, ch["new"]), names="value")
+        return c
+
+    def _build_racers(self):
+        rows = []
+        self._racers = [(k, is_transformation(v)) for k, v in self.state.optimizers.items()]
+        self.racer_controls, self.racer_toggles = {}, {}
+        for key, value in self.state.optimizers.items():
+            on = widgets.Checkbox(value=self.state.enabled.get(key, True), description=key, indent=False,
+                                  layout=widgets.Layout(width="110px"))
+            on.add_class(f"nnw-on-{key.lower()}")
+            on.observe(lambda ch, key=key: self._edit("enabled", {**self.state.enabled, key: ch["new"]}), names="value")
+            self.racer_toggles[key] = on
+            swatch = widgets.HTML(f"<span style='color:{color(key)};font-size:20px'>●</span>")
+            if is_transformation(value):
+                rows.append(widgets.HBox([swatch, on, widgets.HTML(text.OPTAX_ROW)]))
+                continue
+            kind = kind_of(key)
+            sliders = {"lr": log_slider("lr", value["lr"], f"nnw-lr-{kind}")}
+            for name in value:
+                if name in SLIDERS:
+                    lo, hi, step = SLIDERS[name]
+                    sliders[name] = float_slider(name, value[name], f"nnw-{name}-{kind}", lo=lo, hi=hi, step=step)
+                    sliders[name].readout_format = ".4g"
+            for name, slider in sliders.items():
+                slider.observe(lambda ch, key=key, name=name: self._hyper(key, name, ch["new"]), names="value")
+            self.racer_controls[key] = sliders
+            rows.append(widgets.HBox([swatch, on, *sliders.values()]))
+        self.racers.children = rows
+
+    def _edit(self, name, value):
+        if name == "surface" and isinstance(value, str) and value.strip() == self.state.surface:
+            return  # the controls showing the state's own surface
+        try:
+            setattr(self.state, name, value)
+        except ValueError:  # the state keeps its value and says why in ``error``; the controls follow it
+            self._sync_controls()
+
+    def _hyper(self, key, name, value):
+        value = from_control(value, self.state.optimizers[key][name])
+        if value is not None:
+            try:
+                self.state.set_hyperparameter(key, name, value)
+            except ValueError:
+                self._sync_controls()
+
+    def _move_start(self, axis, value):
+        start = list(self.state.start)
+        value = from_control(value, start[axis])
+        if value is not None:
+            start[axis] = value
+            self._edit("start", tuple(start))
+
+    def _clicked(self, axes, x, y):
+        if axes == 0:  # a click on the contour plot starts the race there
+            self._edit("start", (round(x, 3), round(y, 3)))
+
+    def _sync_controls(self):
+        """Every control shows the state (each only moved when it differs, so no change echoes back)."""
+        state, c = self.state, self.controls
+        for axis, name in enumerate(("x0", "y0")):
+            if c[name].value != state.start[axis]:
+                anchor(c[name], state.start[axis])
+        c["step"].max = c["play"].max = state.steps
+        for key, sliders in self.racer_controls.items():
+            for name, slider in sliders.items():
+                if slider.value != state.optimizers[key][name]:
+                    anchor(slider, state.optimizers[key][name])
+        for key, toggle in self.racer_toggles.items():
+            toggle.value = state.enabled.get(key, True)
+        self._surface_changed()
+
+    def _surface_changed(self, change=None):
+        state, c = self.state, self.controls
+        c["surface"].value = state.surface if state._is_preset else text.CUSTOM
+        if not state._is_preset:
+            c["custom"].value = state.surface_name
+
+    def _results_changed(self, change):
+        """A new race: new racers get their rows; the loss plot's range is redrawn only when the start's loss
+        leaves it (moving the start then costs a few ms, not a full redraw)."""
+        racers = [(k, is_transformation(v)) for k, v in self.state.optimizers.items()]
+        if racers != self._racers:
+            self._build_racers()
+        if self._set_loss_limits(only_if_needed=True):
+            self.figure.refresh_static()
+        self._moved()
+
+    def _show_error(self, change):
+        self.status.value = message_html("error", change["new"]) if change["new"] else ""
+
+    # ---- drawing ----------------------------------------------------------------------------------
+    def _static_changed(self, change=None):
+        """The contour plot and the loss axes: drawn again only when the surface (or its view box) changes."""
+        state, ax, grid = self.state, self.contour, self.state.grid
+        x0, x1, y0, y1 = state.box
+        ax.clear()
+        z = np.ma.masked_invalid(grid.z)  # where the surface is not finite (log(x) for x <= 0) stays blank
+        offset = state.minimum or 0.0
+        levels = contour_levels(grid.z, state.minimum)
+        if len(levels) > 1:
+            ax.contour(grid.x, grid.y, z - offset, levels=levels, cmap="Greys_r", linewidths=0.7, alpha=0.8)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_title(text.CONTOUR_TITLE.format(surface=state.surface_name), fontsize=10)
+        ax.tick_params(labelsize=8)
+        self._set_loss_limits()
+        self.figure.refresh_static()
+        self._moved()
+
+    def _set_loss_limits(self, only_if_needed=False) -> bool:
+        state, lx = self.state, self.loss_axes
+        start_loss = state.start_loss
+        if only_if_needed and self._loss_limits is not None:
+            lo, hi = self._loss_limits
+            shifted = start_loss - (state.minimum or 0.0)
+            if state.minimum is not None and hi / 300 <= shifted <= hi / 3:
+                return False
+            if state.minimum is None and lo + (hi - lo) / 4 <= start_loss <= hi - (hi - lo) / 4:
+                return False
+        lx.clear()
+        lx.set_title(text.LOSS_TITLE, fontsize=10)
+        lx.tick_params(labelsize=8)
+        lx.set_xlim(0, state.steps)
+        if state.minimum is not None:
+            lx.set_yscale("log")
+            top = max(start_loss - state.minimum, 1e-6) * 30
+            lx.set_ylim(top * 1e-9, top)
+        else:
+            span = max(abs(start_loss), 1.0) * 1e3
+            lx.set_ylim(start_loss - span, start_loss + span)
+        lx.set_xlabel(text.STEP_AXIS, fontsize=8)
+        self._loss_limits = lx.get_ylim()
+        return True
+
+    def _moved(self, change=None):
+        state = self.state
+        self._sync_controls()
+        if self.loss_axes.get_xlim()[1] != state.steps:
+            self.loss_axes.set_xlim(0, state.steps)
+            self.figure.refresh_static()
+        self.figure.update(self._marks())
+        self.leaderboard.value = self._leaderboard()
+
+    def _marks(self) -> list:
+        state, out = self.state, []
+        k = state.step
+        lo, hi = self._loss_limits
+        offset = state.minimum or 0.0
+        out.append(marks.points([state.start[0]], [state.start[1]], fill=INK, size=9, marker="s"))
+        steps = np.arange(state.steps + 1)
+        for key, r in state.results.items():
+            if not state.enabled.get(key, True):
+                continue
+            col, end = color(key), r.diverged if r.diverged is not None else state.steps + 1
+            path = r.path[:end]
+            now = min(k, end - 1)
+            if now < len(path) - 1:  # the rest of the path, faded
+                out.append(marks.line(path[now:, 0], path[now:, 1], color=col, width=1.5, alpha=0.35))
+            out.append(marks.line(path[:now + 1, 0], path[:now + 1, 1], color=col, width=2.5))
+            out.append(marks.points([path[now, 0]], [path[now, 1]], fill=col, edge="white", size=11))
+            if r.diverged is not None and k >= r.diverged - 1:
+                out.append(marks.points([path[-1, 0]], [path[-1, 1]], fill=WRONG, size=16, marker="x"))
+            out += self._state_arrows(key, r, now, col)
+            out.append(marks.line(steps[:end], np.clip(r.losses[:end] - offset, lo, hi), color=col, width=2, axes=1))
+        out.append(marks.line([k, k], [lo, hi], color="#999999", width=1, dash=[4, 3], axes=1))
+        return out
+
+    def _state_arrows(self, key, r, k, col) -> list:
+        """Inside the optimizer, at the marker: momentum's velocity v = −lr·b (the book's v) and, for the
+        adaptive methods, the next step with its per-axis scaling."""
+        kind = kind_of(key)
+        if kind is None or kind == "sgd" or is_transformation(self.state.optimizers[key]):
+            return []
+        p = r.path[k]
+        if kind in ("momentum", "nesterov"):
+            move = np.asarray(book_velocity(self.state.state_at(key, k)), float)
+        elif k < self.state.steps:
+            move = np.asarray(r.path[k + 1], float) - p
+        else:
+            return []
+        return self._arrow(p, move, col) if np.all(np.isfinite(move)) and np.any(move) else []
+
+    def _arrow(self, p, d, col) -> list:
+        x0, x1, y0, y1 = self.state.box
+        scale = np.array([x1 - x0, y1 - y0])
+        unit = d / scale  # in axes fractions, so the head looks the same on any surface
+        length = np.hypot(*unit)
+        if length < 1e-4:
+            return []
+        head = min(0.025, length * 0.5) * unit / length
+        left = np.array([-head[0] - 0.5 * head[1], -head[1] + 0.5 * head[0]]) * scale
+        right = np.array([-head[0] + 0.5 * head[1], -head[1] - 0.5 * head[0]]) * scale
+        tip = p + d
+        return [marks.line([p[0], tip[0]], [p[1], tip[1]], color=col, width=2),
+                marks.line([tip[0] + left[0], tip[0], tip[0] + right[0]], [tip[1] + left[1], tip[1], tip[1] + right[1]],
+                           color=col, width=2)]
+
+    def _leaderboard(self) -> str:
+        state = self.state
+        rows, bad = [], []
+        for i, row in enumerate(state.leaderboard()):
+            key = row["name"]
+            status = (text.DIVERGED_AT.format(step=row["diverged"]) if row["diverged"] is not None
+                      else (f"{row['finished']}" if row["finished"] is not None else text.NOT_FINISHED))
+            if row["diverged"] is not None:
+                bad.append(i)
+            swatch = f"<span style='color:{color(key)}'>●</span> {html.escape(key)}"
+            rows.append([swatch, number(row["loss"]), f"({number(row['point'][0])}, {number(row['point'][1])})",
+                         status, self._inner_state(key)])
+        header = [h.format(step=state.step, tol=state.tol) for h in text.BOARD_HEADER]
+        return table_html(header, rows, "nnw-race-table", bad_rows=bad)
+
+    def _inner_state(self, key) -> str:
+        """The optimizer's state after ``step`` updates, as the rules name it."""
+        state = self.state
+        kind = kind_of(key)
+        if is_transformation(state.optimizers[key]) or kind == "sgd":
+            return ""
+        s = state.state_at(key, state.step)
+        if kind in ("momentum", "nesterov"):
+            return text.VELOCITY.format(b=pair(s.velocity))
+        if kind in ("adagrad", "rmsprop"):
+            return text.ACCUMULATOR[kind].format(h=pair(s.accumulator), lr=pair(np.asarray(effective_lr(s))))
+        return text.ADAM_MOMENTS.format(m=pair(s.m), v=pair(s.v))
