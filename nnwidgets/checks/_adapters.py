@@ -77,8 +77,11 @@ class StatefulAdapter:
 
     def start(self, kind: str, hp: dict):
         try:
-            accepted = set(inspect.signature(self.cls).parameters)
+            parameters = inspect.signature(self.cls).parameters.values()
         except (TypeError, ValueError):
+            parameters = []
+        accepted = {p.name for p in parameters}
+        if not accepted or any(p.kind is p.VAR_KEYWORD for p in parameters):  # unknown: the book's keywords
             accepted = {self.keys[name] for name in hp if name != "eps"}
         optimizer = self.cls(**{self.keys[n]: v for n, v in hp.items() if self.keys.get(n) in accepted})
 

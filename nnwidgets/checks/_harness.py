@@ -63,6 +63,10 @@ class Failure:
             lines.append(f"  hint: {hint}")
         raise AssertionError("\n".join(lines))
 
+    def timed_out(self, case: int, inputs: str, timeout: float):
+        self(case, inputs, hint=f"your code ran for more than {timeout:g} s (an endless loop?); the time limit is "
+                                f"the check's timeout argument")
+
     def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
@@ -70,6 +74,30 @@ class Failure:
     def done(self) -> None:
         if self.notes:
             warnings.warn(CheckNote(f"{self.check} passed; note: " + "; ".join(self.notes)), stacklevel=3)
+
+
+class ProbeTimeout(AssertionError):
+    """A probe's timeout: the check's verdict, not a reason to try the next form."""
+
+
+class Probe(Failure):
+    """A trial call that finds which input form the student's code takes: its failures are quiet (the caller
+    tries the next form), except a timeout, which fails the check at once instead of once per form tried."""
+
+    def timed_out(self, case: int, inputs: str, timeout: float):
+        raise ProbeTimeout(f"{self.check}: your code ran for more than {timeout:g} s (an endless loop?) on its "
+                             f"first case; the time limit is the check's timeout argument")
+
+
+def probe(check: str, fn, *args, timeout: float):
+    """``fn(*args)`` as a float64 array, or None when it raises or answers something that is not numbers."""
+    trial = Probe(check, 1)
+    try:
+        return as_floats(trial, 1, "", call(trial, 1, "", fn, *args, timeout=timeout))
+    except ProbeTimeout:
+        raise
+    except AssertionError:
+        return None
 
 
 @contextlib.contextmanager
@@ -139,8 +167,7 @@ def call(fail: Failure, case: int, inputs: str, fn, *args, timeout: float = DEFA
             else:
                 result = _in_thread(fn, copies, timeout)
     except _TimeUp:
-        fail(case, inputs, hint=f"your code ran for more than {timeout:g} s (an endless loop?); the time limit "
-                                f"is the check's timeout argument")
+        fail.timed_out(case, inputs, timeout)
     except (KeyboardInterrupt, SystemExit):
         raise
     except TypeError as err:

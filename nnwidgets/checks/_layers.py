@@ -16,7 +16,7 @@ import inspect
 import numpy as np
 
 from ._adapters import from_cs231n_layer
-from ._harness import DEFAULT_TIMEOUT, Failure, as_floats, call, close, scalar, show
+from ._harness import DEFAULT_TIMEOUT, Failure, Probe, ProbeTimeout, as_floats, call, close, scalar, show
 from ._layer_cases import ARG_NAMES, layer_cases, layer_expected, split
 
 RTOL, ATOL = 1e-5, 1e-8
@@ -29,7 +29,7 @@ def _as_layer_class(name, cls):
     """A class as it is; CS231n's (forward, backward) pair or a lone loss function (softmax_loss) adapted."""
     if isinstance(cls, tuple) and len(cls) == 2 and all(map(callable, cls)):
         return from_cs231n_layer(*cls)
-    if name == "SoftmaxWithLoss" and callable(cls) and not inspect.isclass(cls) and not hasattr(cls, "forward"):
+    if name == "SoftmaxWithLoss" and inspect.isroutine(cls):  # a plain function, never a class or a proxy
         return from_cs231n_layer(cls)
     return cls
 
@@ -62,7 +62,9 @@ def check_layer(name: str, cls, *, labels: str | None = None, allow_inplace: boo
 
 def _passes(name, cls, case, form, timeout) -> bool:
     try:
-        _run_case(Failure("probe", 1), 1, name, cls, case, form, timeout, True)
+        _run_case(Probe(f"check_layer({name!r})", 1), 1, name, cls, case, form, timeout, True)
+    except ProbeTimeout:
+        raise
     except AssertionError:
         return False
     return True
