@@ -12,17 +12,24 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import resource
 import socket
 import sys
 
+CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
+MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
+#: per-mount options kept when a mount is made read-only (the kernel refuses to drop some of them)
+KEPT = {"nosuid": 2, "nodev": 4, "noexec": 8, "noatime": 1024, "nodiratime": 2048, "relatime": 1 << 21}
 
 
 def enter(config: dict) -> dict:
     """Applies ``config`` (from the parent) to this process; returns what it could apply."""
-    applied = {"network": _isolate_network(config.get("uid") is not None)}
+    as_root = config.get("uid") is not None
+    applied = {"network": _isolate(as_root)}
+    applied["filesystem"] = _read_only_except(config["scratch"]) if applied["network"] == "namespace" else "as is"
     if config.get("uid") is not None:
         os.setgroups([])
         os.setgid(config["uid"])
@@ -49,16 +56,42 @@ def enter(config: dict) -> dict:
     return applied
 
 
+def _mount_points() -> list[tuple[str, int]]:
+    """(mount point, kept flags) from /proc/self/mountinfo, in mount order."""
+    points = []
+    with open("/proc/self/mountinfo") as info:
+        for line in info:
+            fields = line.split()
+            path = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])
+            flags = sum(KEPT.get(option, 0) for option in fields[5].split(","))
+            points.append((path, flags))
+    return points
+
+
+def _read_only_except(scratch: str) -> str:
+    """In this (new, private) mount namespace every mount becomes read-only except the scratch folder."""
+    if LIBC.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
+        return "as is"  # never remount anything unless the changes stay in this namespace
+    if LIBC.mount(scratch.encode(), scratch.encode(), None, MS_BIND, None) != 0:
+        return "as is"
+    failed = [path for path, flags in _mount_points() if path != scratch and
+              LIBC.mount(None, path.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, None) != 0]
+    return "read-only except the scratch folder" if "/" not in failed else "as is"
+
+
 def _move_paths(paths: list, original: str, copy: str) -> None:
     paths[:] = [copy + entry[len(original):] if entry.startswith(original) else entry for entry in paths]
 
 
-def _isolate_network(as_root: bool) -> str:
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+
+
+def _isolate(as_root: bool) -> str:
+    """New network and mount namespaces (through a user namespace when not root); how the network ended up."""
     if as_root:
-        return "namespace" if libc.unshare(CLONE_NEWNET) == 0 else "sockets blocked in Python"
+        return "namespace" if LIBC.unshare(CLONE_NEWNET | CLONE_NEWNS) == 0 else "sockets blocked in Python"
     uid, gid = os.getuid(), os.getgid()
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+    if LIBC.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) != 0:
         return "sockets blocked in Python"
     try:  # map our own ids, so files keep their owners inside the namespace
         for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"{uid} {uid} 1"),

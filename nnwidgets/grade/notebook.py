@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,7 +133,12 @@ def bound_names(tree: ast.AST) -> set:
 
 
 def loaded_names(tree: ast.AST) -> set:
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    """Global names the code reads (``symtable``: a function's parameters and locals are not counted)."""
+    def free(table, top):
+        names = {s.get_name() for s in table.get_symbols() if s.is_referenced() and (top or s.is_global())}
+        return names.union(*(free(child, False) for child in table.get_children()))
+
+    return free(symtable.symtable(ast.unparse(tree), "<cell>", "exec"), True)
 
 
 def imports(tree: ast.AST) -> dict:

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import wire
 
@@ -43,6 +43,10 @@ def _link_or_copy(source, target):
         shutil.copy2(source, target)
 
 
+def needs_stdlib_copy() -> bool:
+    return os.geteuid() == 0 and not _world_readable(os.path.dirname(os.__file__))
+
+
 def readable_stdlib() -> tuple[str, str] | None:
     """(stdlib folder, a readable copy of it) when the grader runs as root with a stdlib other uids cannot read.
 
@@ -50,7 +54,7 @@ def readable_stdlib() -> tuple[str, str] | None:
     of hard links where possible and is owned by root, read-only for the child. Remove it with ``shutil.rmtree``.
     """
     stdlib = os.path.dirname(os.__file__)
-    if os.geteuid() != 0 or _world_readable(stdlib):
+    if not needs_stdlib_copy():
         return None
     copy = tempfile.mkdtemp(prefix="nnwidgets-grade-stdlib-")
     os.chmod(copy, 0o755)
@@ -105,8 +109,9 @@ class Sandbox:
     def __init__(self, limits: Limits):
         self.limits = limits
         self.scratch = tempfile.mkdtemp(prefix="nnwidgets-grade-")
-        own_uid = os.geteuid() == 0 and (limits.stdlib is not None or readable_stdlib() is None)
-        self.uid = random.randrange(3_000_000, 4_000_000) if own_uid else None
+        self.own_stdlib = readable_stdlib() if limits.stdlib is None else None  # a copy for this child only
+        limits = replace(limits, stdlib=limits.stdlib or self.own_stdlib)
+        self.uid = random.randrange(3_000_000, 4_000_000) if os.geteuid() == 0 else None
         if self.uid is not None:
             os.chown(self.scratch, self.uid, self.uid)
         nproc = limits.nproc if self.uid is not None else _user_threads(os.getuid()) + limits.nproc
@@ -179,10 +184,13 @@ class Sandbox:
         except (ProcessLookupError, PermissionError):
             pass
         if self.uid is not None:  # kill(-1) as that uid reaches the processes that left the group too
-            subprocess.run(["kill", "-9", "-1"], user=self.uid, group=self.uid, extra_groups=[],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            for _ in range(2):
+                subprocess.run(["kill", "-9", "-1"], user=self.uid, group=self.uid, extra_groups=[],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         self.process.wait()
         shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.own_stdlib:
+            shutil.rmtree(os.path.dirname(self.own_stdlib[1]), ignore_errors=True)
 
     def __enter__(self):
         return self
