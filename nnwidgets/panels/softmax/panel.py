@@ -1,7 +1,9 @@
 """The softmax / cross-entropy calculator: ``SoftmaxState`` with its view and the panel surface."""
 from __future__ import annotations
 
+from ..._validate import shown
 from .._state import Panel
+from . import text
 from .state import LINEAR_TAB, LOGITS_TAB, TABS, SoftmaxState
 from .view import SoftmaxView
 
@@ -30,8 +32,8 @@ class SoftmaxCalculator(SoftmaxState, Panel):
             return view.controls[name]
         places = {**self._parameter_places(LOGITS_TAB), **self._parameter_places(LINEAR_TAB)}
         if name not in places:
-            raise ValueError(f"name must be a setting with a control ({', '.join(view.controls)}) or one of "
-                             f"{', '.join(places)}, got {name!r}")
+            raise ValueError(text.CONTROL.format(settings=", ".join(view.controls), entries=", ".join(places),
+                                                 value=shown(name)))
         setting, row, column = places[name]
         boxes = {"logits_input": view.logit_sliders, "x": view.x_boxes, "b": view.b_boxes, "W": view.W_boxes}[setting]
         return boxes[row] if column is None else boxes[row][column]

@@ -41,7 +41,7 @@ IRIS = {
 def _vector(name, value, most):
     array = bounded_array(name, value)  # refuses complex, booleans, text, ragged nesting, NaN, |v| > 1e6
     if array.ndim != 1 or not 1 <= array.size <= most:
-        raise ValueError(f"{name} must be {text.LIST_OF_NUMBERS.format(lo=1, hi=most)}, got {shown(value)}")
+        raise ValueError(text.VECTOR.format(name=name, most=most, value=shown(value)))
     return [float(v) for v in array]
 
 
@@ -60,8 +60,7 @@ def _classes(name, value):
 def _matrix(name, value):
     array = bounded_array(name, value)
     if array.ndim != 2 or not 1 <= array.shape[0] <= MAX_CLASSES or not 1 <= array.shape[1] <= MAX_FEATURES:
-        grid = text.GRID.format(classes=MAX_CLASSES, features=MAX_FEATURES)
-        raise ValueError(f"{name} must be {grid}, got shape {array.shape}")
+        raise ValueError(text.GRID.format(name=name, classes=MAX_CLASSES, features=MAX_FEATURES, shape=array.shape))
     return array.tolist()
 
 
@@ -79,7 +78,7 @@ def _target(name, value):
     if isinstance(value, str) and len(value) <= MAX_LABEL:
         return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(text.TARGET_NOT_FOUND.format(last=MAX_CLASSES - 1, value=shown(value)))
+        raise ValueError(text.TARGET_TYPE.format(value=shown(value)))
     return int(value)
 
 
@@ -137,7 +136,7 @@ class SoftmaxState(PanelState):
         super().__init__()
         linear = x is not None or W is not None or b is not None
         if linear and logits is not None:
-            raise ValueError("give either logits, or x, W and b of a linear layer, not both")
+            raise ValueError(text.LOGITS_OR_LAYER)
         changes = {"labels": [] if labels is None else labels, "target": target, "log_base": log_base,
                    "temperature": temperature, "show_naive": show_naive}
         if linear:

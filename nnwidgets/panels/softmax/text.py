@@ -63,14 +63,18 @@ OVERFLOW = ("<span style='color:{color}'>e^z overflows float32 above z ≈ 88.7,
 AFTER_NUDGE = "After {parameter} {sign}= {delta}: loss {before} → {after}"
 
 # ---- refusals (the state's error line) -------------------------------------------------------------
-LIST_OF_NUMBERS = "a list of {lo} to {hi} numbers"
-GRID = "a (classes, features) grid with 1 to {classes} rows and 1 to {features} columns"
+VECTOR = "{name} must be a list of 1 to {most} numbers, got {value}"
+GRID = ("{name} must be a (classes, features) grid with 1 to {classes} rows and 1 to {features} columns, "
+        "got shape {shape}")
+LOGITS_OR_LAYER = "give either logits, or x, W and b of a linear layer, not both"
 LAYER_MISFIT = ("{name} does not fit: W must have shape (classes, features) = (len(b), len(x)) = "
                 "({classes}, {features}), got {shape}; set x, W and b together to change the sizes")
 LOGITS_IN_LINEAR = "logits are W x + b in linear-layer mode: set x, W or b instead (or open the 'logits' tab)"
 LABELS_TYPE = "labels must be a list of at most {classes} class names (text), got {value}"
 LABEL_TOO_LONG = "labels must be at most {length} characters each, got {value}"
 LABELS_COUNT = "labels must name all {classes} classes, got {count}: {value}"
+TARGET_TYPE = "target must be a class index (an integer from 0) or one of the labels, got {value}"
 TARGET_NOT_FOUND = "target must be a class index in 0..{last} or one of the labels, got {value}"
 TEMPERATURE_RANGE = "temperature must be between {lo:g} and {hi:g}, got {value:g}"
 PARAMETER = "parameter must be one of {names}, got {value}"
+CONTROL = "name must be a setting with a control ({settings}) or one of {entries}, got {value}"
