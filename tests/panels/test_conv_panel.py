@@ -75,19 +75,25 @@ def test_picking_cells_highlights_windows_and_fed_outputs():
 
 def test_tracer_shows_the_seed_cnn_and_marks_the_failing_layer():
     c = nw.ConvShapeVisualizer()
-    assert "196,100" in c.view.tracer_table.value and "1960" in c.view.tracer_table.value
-    c.view._trace("('input', (8, 8, 1)), ('dense', {'units': 3})")
-    assert "dense needs a flat input" in c.view.tracer_table.value and "#fde2e2" in c.view.tracer_table.value
-    c.view._trace("('input', (8, 8, 1)), ('oops'")
-    assert "layers must be Python tuples" in c.view.tracer_table.value
+    tracer = c.view.network
+    assert "196,100" in tracer.table.value and "1960" in tracer.table.value
+    tracer.trace("('input', (8, 8, 1)), ('dense', {'units': 3})")
+    assert "dense needs a flat input" in tracer.table.value and "#fde2e2" in tracer.table.value
+    assert c.network.layers == [("input", (8, 8, 1)), ("dense", {"units": 3})] and c.network.error == ""
+    tracer.trace("('input', (8, 8, 1)), ('oops'")
+    assert "layers must be Python tuples" in tracer.status.value and "layers must be Python tuples" in c.network.error
+    assert c.network.layers == [("input", (8, 8, 1)), ("dense", {"units": 3})]  # the refused text changed nothing
+    c.control("layers").value = "('input', (4, 4, 2)),\n('flatten',)"
+    tracer.trace(c.control("layers").value)
+    assert [row.shape for row in c.trace()] == [(4, 4, 2), (32,)] and c.network.error == ""
 
 
 @pytest.mark.parametrize("name, value, message", [
     ("kernel_size", 9, "kernel_size = 9 does not fit: kernel_size must fit the padded input"),
-    ("stride", 0, "stride must be a positive integer, got 0"),
-    ("dilation", 1.5, "dilation must be a positive integer, got 1.5"),
-    ("padding", "middle", "padding must be one of 'valid', 'same', 'full', got 'middle'"),
-    ("padding", -1, "padding must be a non-negative integer"),
+    ("stride", 0, "stride must be a whole number from 1 to 32, got 0"),
+    ("dilation", 1.5, "dilation must be a whole number from 1 to 32, got 1.5"),
+    ("padding", "middle", "padding must be one of 'valid', 'same', 'full', a whole number from 0 to 32"),
+    ("padding", -1, "or a (before, after) pair of them, got -1"),
     ("mode", "minpool", "mode must be one of 'conv', 'maxpool', 'avgpool', got 'minpool'"),
     ("input_shape", (7, 7), None),  # a valid 1-D shape: (N, C)
     ("input_shape", (0, 7, 1), "input_shape must be (H, W, C) or (N, C)"),
@@ -109,9 +115,17 @@ def test_bad_input_is_rejected_shown_and_the_panel_keeps_working(name, value, me
 
 def test_a_slider_that_would_break_the_layer_is_put_back():
     c = nw.ConvShapeVisualizer(input_shape=(5, 5, 1), kernel_size=3)
-    c.control("kernel_size").value = 7
-    assert c.kernel_size == 3 and c.control("kernel_size").value == 3
+    c.control("kW").value = 7
+    assert c.kernel_size == 3 and c.control("kW").value == 3 and c.control("kH").value == 3
     assert "does not fit" in c.view.status.value
+
+
+def test_kernel_sliders_make_a_rectangular_kernel():
+    c = nw.ConvShapeVisualizer(input_shape=(7, 7, 1), kernel_size=3)
+    c.control("kH").value = 1
+    assert c.kernel_size == (1, 3) and c.output_shape == (7, 5, 1)
+    c.kernel_size = 2
+    assert (c.control("kH").value, c.control("kW").value) == (2, 2)
 
 
 def test_static_bundle():

@@ -1,0 +1,351 @@
+"""What the learner controls in the conv/pool visualizer, and what follows from it (computed by ``core``).
+
+``ConvState``: one convolution or pooling layer on a small input, one window position at a time; input shapes are
+(H, W, C) for 2-D or (N, C) for 1-D, ``kernel_size`` an int or a pair (kH, kW). ``NetworkState`` (the "network"
+tab, ``ConvState.network``): a layer list traced with ``trace_shapes``.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from ...core.conv import conv2d, correlate1d, pool1d, pool2d
+from ...core.conv_shapes import (
+    PADDING_NAMES,
+    axis_sizes,
+    check_pool_padding,
+    kernel_sizes,
+    size_conventions,
+    window,
+)
+from ...core.conv_trace import trace_shapes
+from .._state import PanelState, flag, short
+from .._traits import Checked, one_of
+from . import text
+from .tracer import normalize_layers
+
+TABS = ("layer", "network")
+MODES = ("conv", "maxpool", "avgpool")
+MAX_SIDE = 32
+MAX_CHANNELS = 1024
+VALUE_LIMIT = 1e6
+SEED_CNN = [("input", (28, 28, 1)), ("conv", {"filters": 10, "kernel_size": 3, "padding": "same"}), ("relu",),
+            ("maxpool", {"pool_size": 2, "stride": 2}), ("flatten",), ("dense", {"units": 100}), ("relu",),
+            ("dense", {"units": 10}), ("softmax",)]
+SEED_1D = ([2, 8, 3, 7, 1, 2, 0, 4, 5], [2, 1, 5, 3])
+SEED_2D = ([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 1], [1, 1]])
+GEOMETRY = ("input_shape", "kernel_size", "stride", "padding", "dilation", "mode", "ceil_mode")
+
+
+def _whole(value, low: int, high: int) -> bool:
+    return not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Integral) and low <= value <= high
+
+
+def _shape(name, value):
+    if not isinstance(value, (tuple, list)) or len(value) not in (2, 3) or not all(
+            _whole(v, 1, MAX_SIDE if k < len(value) - 1 else MAX_CHANNELS) for k, v in enumerate(value)):
+        raise ValueError(text.BAD_SHAPE.format(limit=MAX_SIDE, value=short(value)))
+    return tuple(int(v) for v in value)
+
+
+def _kernel(name, value):
+    if _whole(value, 1, MAX_SIDE):
+        return int(value)
+    if isinstance(value, (tuple, list)) and len(value) in (1, 2) and all(_whole(v, 1, MAX_SIDE) for v in value):
+        return tuple(int(v) for v in value)
+    raise ValueError(text.BAD_KERNEL.format(limit=MAX_SIDE, value=short(value)))
+
+
+def _whole_in(high: int, low: int = 1):
+    def check(name, value):
+        if not _whole(value, low, high):
+            raise ValueError(text.BAD_WHOLE.format(name=name, low=low, high=high, value=short(value)))
+        return int(value)
+    return check
+
+
+def _padding(name, value):
+    if isinstance(value, str) and value.lower() in PADDING_NAMES:
+        return value.lower()
+    if _whole(value, 0, MAX_SIDE):
+        return int(value)
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(_whole(v, 0, MAX_SIDE) for v in value):
+        return tuple(int(v) for v in value)
+    raise ValueError(text.BAD_PADDING.format(limit=MAX_SIDE, value=short(value)))
+
+
+def _cell(name, value):
+    if value is None:
+        return None
+    if isinstance(value, (tuple, list)) and len(value) in (1, 2) and all(_whole(v, 0, MAX_SIDE) for v in value):
+        return tuple(int(v) for v in value)
+    raise ValueError(text.BAD_CELL_FORM.format(value=short(value)))
+
+
+def _values(name, value):
+    if value is None:
+        return None
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        array = None
+    if (array is None or array.dtype.kind not in "iuf" or array.ndim not in (1, 2) or array.size == 0
+            or max(array.shape) > MAX_SIDE or not np.all(np.isfinite(array))
+            or np.abs(array).max() > VALUE_LIMIT):
+        raise ValueError(text.BAD_VALUES.format(name=name, limit=VALUE_LIMIT, value=short(value)))
+    return array.astype(np.float64)
+
+
+def _layers(value) -> list:
+    """A layer list (or its text) that ``trace_shapes`` can follow; shape problems are shown, not refused."""
+    layers = normalize_layers(value)
+    trace_shapes(layers)
+    return layers
+
+
+class NetworkState(PanelState):
+    """The network tracer: a layer list (or its text) and each layer's shape, parameters and formula."""
+
+    SETTINGS = ("layers",)
+    layers = Checked(normalize_layers(SEED_CNN), lambda name, value: _layers(value))
+
+    def __init__(self, layers=None):
+        super().__init__()
+        self.set(layers=SEED_CNN if layers is None else layers)
+
+    @property
+    def rows(self):
+        """``trace_shapes`` of ``layers``: one ``LayerShape`` per layer (computed once per layer list)."""
+        if getattr(self, "_traced", None) is not self.layers:
+            self._rows = trace_shapes(self.layers)
+            self._traced = self.layers
+        return self._rows
+
+    @property
+    def total_params(self) -> int:
+        return sum(row.params for row in self.rows)
+
+
+class ConvState(PanelState):
+    """A convolution or pooling layer on a small input, one window position at a time."""
+
+    SETTINGS = ("tab", "input_shape", "kernel_size", "stride", "padding", "dilation", "filters", "mode",
+                "ceil_mode", "position", "selected_input", "numbers", "flip", "input_values", "kernel_values")
+    SUBSTATES = ("network",)
+
+    tab = Checked("layer", one_of(TABS))
+    input_shape = Checked((7, 7, 1), _shape)
+    kernel_size = Checked(3, _kernel)
+    stride = Checked(1, _whole_in(MAX_SIDE))
+    padding = Checked(0, _padding)
+    dilation = Checked(1, _whole_in(MAX_SIDE))
+    filters = Checked(1, _whole_in(MAX_CHANNELS))
+    mode = Checked("conv", one_of(MODES))
+    ceil_mode = Checked(False, flag)  # pooling only, as in PyTorch
+    position = Checked(0, _whole_in(10 ** 6, 0))  # the output cell being computed, in reading order
+    selected_input = Checked(None, _cell)  # an input cell whose outputs are highlighted
+    numbers = Checked(False, flag)
+    flip = Checked(False, flag)  # true convolution: the kernel flipped (the seeds' 63, 48, ...)
+    input_values = Checked(None, _values)
+    kernel_values = Checked(None, _values)
+
+    def __init__(self, input_shape=(7, 7, 1), kernel_size=3, stride=1, padding=0, dilation=1, filters=1,
+                 mode="conv", ceil_mode=False, **settings):
+        super().__init__()
+        self.network = NetworkState()
+        self.set(input_shape=input_shape, kernel_size=kernel_size, stride=stride, padding=padding,
+                 dilation=dilation, filters=filters, mode=mode, ceil_mode=ceil_mode, **settings)
+
+    # ---- validation of the whole ----------------------------------------------------------------
+    def check_together(self, values, changed):
+        spatial = values["input_shape"][:-1]
+        kernel = values["kernel_size"]
+        culprit = next((n for n in GEOMETRY if n in changed), "input_shape")
+        if isinstance(kernel, tuple) and len(kernel) != len(spatial):
+            raise ValueError(text.KERNEL_1D.format(shape=values["input_shape"], value=kernel)
+                             if len(spatial) == 1 else text.BAD_KERNEL.format(limit=MAX_SIDE, value=kernel))
+        try:
+            sizes = self._sizes_for(values)
+        except ValueError as err:
+            raise ValueError(text.DOES_NOT_FIT_MESSAGE.format(name=culprit, value=short(values[culprit]),
+                                                              why=err)) from None
+        cells = math.prod(a.size for a in sizes)
+        adjusted = {}
+        if values["position"] >= cells:
+            if "position" in changed:
+                raise ValueError(text.BAD_POSITION.format(last=cells - 1, cells=cells, value=values["position"]))
+            adjusted["position"] = cells - 1
+        picked = values["selected_input"]
+        if picked is not None and (len(picked) != len(spatial) or not all(0 <= v < n for v, n in zip(picked, spatial))):
+            if "selected_input" in changed:
+                form = "(row, column)" if len(spatial) == 2 else "(index,)"
+                raise ValueError(text.BAD_CELL.format(form=form, shape=spatial, value=picked))
+            adjusted["selected_input"] = None
+        for name, shape, what in (("input_values", spatial, text.INPUT_WHAT),
+                                  ("kernel_values", tuple(a.kernel_size for a in sizes), text.KERNEL_WHAT)):
+            if values[name] is not None and values[name].shape != shape:
+                if name in changed:
+                    raise ValueError(text.VALUES_SHAPE.format(name=name, shape=shape, what=what,
+                                                              got=values[name].shape))
+                adjusted[name] = None
+        return adjusted
+
+    @staticmethod
+    def _sizes_for(values):
+        spatial, conv = values["input_shape"][:-1], values["mode"] == "conv"
+        kernels = kernel_sizes(values["kernel_size"], len(spatial))
+        if not conv:
+            for k in kernels:
+                check_pool_padding(values["padding"], k)
+        return axis_sizes(spatial, kernels, values["stride"], values["padding"], values["dilation"] if conv else 1,
+                          values["ceil_mode"] and not conv)
+
+    @property
+    def axes(self):
+        """The output size along each axis with every number behind it (``core.conv_shapes.AxisSize``).
+
+        Computed on demand (and kept until the geometry changes), so observers told of a change inside the
+        transaction already see the new sizes.
+        """
+        values = {name: getattr(self, name) for name in GEOMETRY}
+        key = tuple(values.values())
+        if getattr(self, "_axes_key", None) != key:
+            self._axes = self._sizes_for(values)
+            self._axes_key = key
+        return self._axes
+
+    # ---- shapes -----------------------------------------------------------------------------------
+    @property
+    def spatial(self) -> tuple:
+        return self.input_shape[:-1]
+
+    @property
+    def channels(self) -> int:
+        return self.input_shape[-1]
+
+    @property
+    def kernel(self) -> tuple:
+        """The kernel's size per axis: (kH, kW) or (k,)."""
+        return tuple(a.kernel_size for a in self.axes)
+
+    @property
+    def effective_dilation(self) -> int:
+        return self.axes[0].dilation
+
+    @property
+    def uses_ceil(self) -> bool:
+        return self.axes[0].ceil_mode
+
+    @property
+    def output_spatial(self) -> tuple:
+        return tuple(a.size for a in self.axes)
+
+    @property
+    def output_shape(self) -> tuple:
+        """Output (H, W, C) or (N, C): C = filters for a convolution, the input channels for pooling."""
+        return self.output_spatial + (self.filters if self.mode == "conv" else self.channels,)
+
+    @property
+    def output_cells(self) -> int:
+        return math.prod(self.output_spatial)
+
+    @property
+    def params(self) -> int:
+        """kH·kW·C_in·C_out + C_out weights and biases (k·C_in·C_out + C_out for 1-D); 0 for pooling."""
+        return math.prod(self.kernel) * self.channels * self.filters + self.filters if self.mode == "conv" else 0
+
+    def pads(self) -> list[tuple[int, int]]:
+        """(before, after) per axis, with the extra room a ceil_mode window may need at the end."""
+        return [(a.before, a.reach_after) for a in self.axes]
+
+    def cell(self, position: int) -> tuple:
+        """The output cell (i, j) / (i,) at a reading-order position."""
+        return tuple(int(v) for v in np.unravel_index(position, self.output_spatial))
+
+    def window(self, ij) -> list[tuple]:
+        """Input positions (padding included) that output cell ``ij`` reads."""
+        return window(ij, self.spatial, self.kernel, self.stride, self.padding, self.effective_dilation)
+
+    def _output_cell(self, ij) -> tuple:
+        ij = tuple(ij[0]) if len(ij) == 1 and isinstance(ij[0], (tuple, list)) else tuple(ij)
+        if len(ij) != len(self.spatial) or not all(_whole(i, 0, n - 1) for i, n in zip(ij, self.output_spatial)):
+            raise ValueError(f"output cell must be an index into {self.output_spatial}, got {short(ij)}")
+        return ij
+
+    def receptive_field(self, *ij) -> list[tuple]:
+        """The input cells (row, col) that output cell ``ij`` reads (padding left out)."""
+        ij = self._output_cell(ij)
+        return [p for p in self.window(ij) if all(0 <= v < n for v, n in zip(p, self.spatial))]
+
+    def feeds(self, *rc) -> list[tuple]:
+        """Every output cell whose window reads input cell ``rc``."""
+        rc = tuple(rc[0]) if len(rc) == 1 and isinstance(rc[0], (tuple, list)) else tuple(rc)
+        return [self.cell(k) for k in range(self.output_cells) if rc in self.window(self.cell(k))]
+
+    # ---- formulas and conventions ------------------------------------------------------------------
+    def formula(self, axis: int = 0) -> str:
+        return self.axes[axis].formula
+
+    def divides_evenly(self, axis: int = 0) -> bool:
+        return self.axes[axis].divides_evenly
+
+    def conventions(self, axis: int = 0) -> list[tuple[str, str]]:
+        """The output size along one axis under each framework's rule, for this kernel and stride."""
+        a = self.axes[axis]
+        sizes = size_conventions(a.n, a.kernel_size, a.stride, (a.before, a.after), a.dilation)
+        shown = [text.DOES_NOT_FIT if v is None else str(v) for v in sizes[:3]]
+        label = a.before if a.before == a.after else (a.before, a.after)
+        rows = [(text.PYTORCH_FLOOR.format(padding=label), shown[0])]
+        if self.mode != "conv":
+            rows.append((text.PYTORCH_CEIL, shown[1]))
+        rows += [(text.KERAS_VALID, shown[2]), (text.KERAS_SAME, str(sizes.same)),
+                 (text.MUST_DIVIDE, f"{sizes.exact:g}" + ("" if a.divides_evenly else text.NOT_WHOLE))]
+        return rows
+
+    # ---- numbers ------------------------------------------------------------------------------------
+    def values(self) -> tuple[np.ndarray, np.ndarray]:
+        """Input values (one channel) and kernel values: typed ones, the seed's examples, or small integers."""
+        if self.input_values is not None:
+            x = self.input_values
+        elif self.spatial == (9,):
+            x = np.array(SEED_1D[0], float)
+        elif self.spatial == (3, 3):
+            x = np.array(SEED_2D[0], float)
+        elif self.spatial == (4, 4):
+            x = np.arange(16.0).reshape(4, 4)  # the seed's max-pooling example
+        else:
+            grid = np.indices(self.spatial).sum(axis=0)
+            x = ((3 * grid + 1) % 10).astype(float)
+        if self.kernel_values is not None:
+            w = self.kernel_values
+        elif self.kernel == (4,):
+            w = np.array(SEED_1D[1], float)
+        else:
+            w = np.ones(self.kernel)
+        return x, w
+
+    def output_values(self) -> np.ndarray:
+        """The layer's output on ``values()``: one channel and one filter, stride/padding/dilation as set."""
+        x, w = self.values()
+        kernel = np.flip(w) if self.flip else w  # true convolution flips the kernel on every axis
+        if self.mode == "conv" and len(self.spatial) == 1:
+            return correlate1d(x, kernel, self.stride, self.padding, dilation=self.dilation)
+        if self.mode == "conv":
+            return conv2d(x[None, :, :, None], kernel[:, :, None, None], self.stride, self.padding,
+                          self.dilation)[0, :, :, 0]
+        size = self.kernel if len(self.kernel) == 2 else self.kernel[0]
+        if len(self.spatial) == 1:
+            return pool1d(x, size, self.stride, self.padding, self.mode[:3], self.uses_ceil)
+        return pool2d(x[None, :, :, None], size, self.stride, self.padding, self.mode[:3],
+                      self.uses_ceil)[0, :, :, 0]
+
+    def trace(self):
+        """``trace_shapes`` of the network tab's layers (the seed's CNN unless changed)."""
+        return self.network.rows
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(input_shape={self.input_shape}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, padding={self.padding!r}, dilation={self.dilation}, filters={self.filters}, "
+                f"mode={self.mode!r}) -> {self.output_shape}")

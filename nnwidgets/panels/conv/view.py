@@ -1,0 +1,240 @@
+"""The conv/pool visualizer's widgets: padded input and output grids, formulas, conventions; the tracer tab.
+
+The view only links controls to ``ConvState`` and draws what the state (and core) computed.
+"""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from ...render import LayeredFigure, marks, new_figure
+from .._controls import INK, WRONG, bind, message_html, number, table_html
+from . import text
+from .network_view import NetworkView
+from .state import GEOMETRY, MAX_CHANNELS, MAX_SIDE, MODES, TABS, ConvState
+
+PAD, CELL, WINDOW, DONE, CURRENT, PICKED = "#e6e6e6", "#ffffff", "#9dbbe0", "#dce8f5", "#9dbbe0", "#f5b26b"
+PADDING_OPTIONS = ("valid", "same", "full", 0, 1, 2, 3)
+BOUND = ("mode", "stride", "padding", "dilation", "filters", "ceil_mode", "numbers", "flip", "position")
+
+
+def _slider(description, value, lo, hi, css):
+    slider = widgets.IntSlider(value=value, min=lo, max=hi, description=description, continuous_update=True,
+                               layout=widgets.Layout(width="300px"))
+    slider.add_class(css)
+    return slider
+
+
+class ConvView(widgets.VBox):
+    """The root widget: a tab for one layer (grids, controls, formulas) and a tab for the network tracer."""
+
+    def __init__(self, state: ConvState):
+        super().__init__()
+        self.state = state
+        fig = new_figure(760, 380)
+        for box, title in (((0.02, 0.04, 0.46, 0.86), text.INPUT_TITLE), ((0.52, 0.04, 0.46, 0.86), text.OUTPUT_TITLE)):
+            ax = fig.add_axes(box)
+            ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal")
+            ax.axis("off")
+            ax.set_title(title, fontsize=10)
+        self.figure = LayeredFigure(fig)
+        self.figure.canvas.on_click(self._clicked)
+        self.summary, self.conventions, self.status = widgets.HTML(), widgets.HTML(), widgets.HTML()
+        self.summary.add_class("nnw-conv-summary")
+        self.network = NetworkView(state.network)
+        self.controls = self._build_controls()
+        c = self.controls
+        widgets.jslink((self.play, "value"), (c["position"], "value"))
+        step = widgets.Button(description=text.STEP, layout=widgets.Layout(width="80px"))
+        step.on_click(lambda _: self._try("position", (state.position + 1) % state.output_cells))
+        left = widgets.VBox([c[n] for n in ("mode", "H", "W", "C", "kH", "kW")])
+        right = widgets.VBox([c[n] for n in ("stride", "padding", "dilation", "filters", "ceil_mode", "numbers",
+                                             "flip")])
+        layer = widgets.VBox([self.figure.canvas, widgets.HBox([self.play, c["position"], step]),
+                              widgets.HBox([left, right]), self.summary, self.conventions])
+        c["tab"] = widgets.Tab(children=[layer, self.network], titles=[text.TAB_TITLES[t] for t in TABS],
+                               selected_index=TABS.index(state.tab))
+        self.children = [c["tab"], self.status]
+        state.observe(self.redraw, names=[n for n in state.SETTINGS if n != "tab"])
+        state.observe(lambda ch: setattr(c["tab"], "selected_index", TABS.index(ch["new"])), names="tab")
+        c["tab"].observe(lambda ch: self._try("tab", TABS[ch["new"]]), names="selected_index")
+        state.observe(lambda ch: setattr(self.status, "value", message_html("error", ch["new"]) if ch["new"] else ""),
+                      names="error")
+        self.redraw()
+
+    # ---- controls -------------------------------------------------------------------------------------
+    def _build_controls(self):
+        state = self.state
+        c = {
+            "mode": widgets.ToggleButtons(options=MODES, value=state.mode),
+            "H": _slider(text.HEIGHT, 1, 1, MAX_SIDE, "nnw-H"), "W": _slider(text.WIDTH, 1, 1, MAX_SIDE, "nnw-W"),
+            "C": _slider(text.CHANNELS, 1, 1, 16, "nnw-C"),
+            "kH": _slider(text.KERNEL_H, 1, 1, 9, "nnw-kernel-h"),
+            "kW": _slider(text.KERNEL_W, 1, 1, 9, "nnw-kernel-w"),
+            "stride": _slider(text.STRIDE, state.stride, 1, 6, "nnw-stride"),
+            "dilation": _slider(text.DILATION, state.dilation, 1, 4, "nnw-dilation"),
+            "filters": _slider(text.FILTERS, state.filters, 1, 64, "nnw-filters"),
+            "padding": widgets.Dropdown(description=text.PADDING),
+            "ceil_mode": widgets.Checkbox(value=state.ceil_mode, description=text.CEIL_MODE),
+            "numbers": widgets.Checkbox(value=state.numbers, description=text.NUMBERS),
+            "flip": widgets.Checkbox(value=state.flip, description=text.FLIP),
+            "position": _slider(text.POSITION, 0, 0, max(state.output_cells - 1, 0), "nnw-position"),
+            "layers": self.network.text,
+        }
+        self.play = widgets.Play(min=0, max=c["position"].max, interval=500)
+        c["mode"].style.button_width = "80px"
+        for name in ("mode", "padding", "ceil_mode", "numbers", "flip"):
+            c[name].add_class(f"nnw-{name.replace('_', '-')}")
+        self.controls = c
+        # before the bindings: a new geometry first widens the controls' ranges, then the values follow
+        state.observe(self._ranges, names=list(GEOMETRY))
+        self._ranges()
+        for name in BOUND:
+            bind(state, name, c[name])
+        for name in ("H", "W", "C"):
+            c[name].observe(lambda _: self._try("input_shape", self._shape_from_controls()), names="value")
+        for name in ("kH", "kW"):
+            c[name].observe(lambda _: self._try("kernel_size", self._kernel_from_controls()), names="value")
+        return c
+
+    def _try(self, name, value):
+        """Set ``name`` unless it already has ``value``; a refusal (shown in the error line) puts the controls back."""
+        if getattr(self.state, name) == value:
+            return
+        try:
+            setattr(self.state, name, value)
+        except ValueError:
+            self._ranges()
+
+    def _shape_from_controls(self):
+        c = self.controls
+        return (c["W"].value, c["C"].value) if len(self.state.spatial) == 1 else (c["H"].value, c["W"].value,
+                                                                                c["C"].value)
+
+    def _kernel_from_controls(self):
+        kh, kw = self.controls["kH"].value, self.controls["kW"].value
+        return kw if len(self.state.spatial) == 1 or kh == kw else (kh, kw)
+
+    def _ranges(self, change=None):
+        """Controls that show a composite or ranged setting follow the state (several moved at once)."""
+        state, c = self.state, self.controls
+        spatial = state.spatial if len(state.spatial) == 2 else (1,) + state.spatial
+        kernel = state.kernel if len(state.kernel) == 2 else (1,) + state.kernel
+        shown = {"H": spatial[0], "W": spatial[1], "C": state.channels, "kH": kernel[0], "kW": kernel[1]}
+        with c["H"].hold_trait_notifications(), c["W"].hold_trait_notifications(), \
+                c["C"].hold_trait_notifications(), c["kH"].hold_trait_notifications(), \
+                c["kW"].hold_trait_notifications():
+            for name, value in shown.items():
+                c[name].max = max(c[name].max, value)
+                c[name].value = value
+        c["H"].disabled = c["kH"].disabled = len(state.spatial) == 1
+        c["C"].max = max(16, min(state.channels, MAX_CHANNELS))
+        options = list(PADDING_OPTIONS) + ([state.padding] if state.padding not in PADDING_OPTIONS else [])
+        if [v for _, v in c["padding"].options] != options:
+            c["padding"].options = [(str(v), v) for v in options]
+        c["padding"].value = state.padding
+        last = max(state.output_cells - 1, 0)
+        c["position"].max = self.play.max = last
+        if c["position"].value != state.position:
+            c["position"].value = state.position
+
+    def _clicked(self, axes, x, y):
+        """A click on the output picks that output cell; on the input, that input cell."""
+        state = self.state
+        rows, cols, size, (top, left) = self._layout(axes)
+        r, col = int((1 - y - top) // size), int((x - left) // size)
+        if not (0 <= r < rows and 0 <= col < cols):
+            return
+        if axes == 1:
+            cell = (r, col) if len(state.spatial) == 2 else (col,)
+            self._try("position", int(np.ravel_multi_index(cell, state.output_spatial)))
+            return
+        pads = state.pads()
+        cell = (r - pads[0][0], col - pads[1][0]) if len(state.spatial) == 2 else (col - pads[0][0],)
+        inside = all(0 <= v < n for v, n in zip(cell, state.spatial))
+        self._try("selected_input", cell if inside and cell != state.selected_input else None)
+
+    # ---- drawing --------------------------------------------------------------------------------------
+    def _layout(self, axes):
+        """(rows, cols, cell size, (top, left) offsets) of the grid drawn in ``axes`` (0 input, 1 output)."""
+        state = self.state
+        if axes == 0:
+            shape = [n + b + a for n, (b, a) in zip(state.spatial, state.pads())]
+        else:
+            shape = list(state.output_spatial)
+        rows, cols = (shape if len(shape) == 2 else [1] + shape)
+        size = 1 / max(rows, cols, 4)
+        return rows, cols, size, ((1 - rows * size) / 2, (1 - cols * size) / 2)
+
+    def _cells(self, axes, cells, fill, edge=INK, numbers=None):
+        rows, cols, size, (top, left) = self._layout(axes)
+        out = []
+        if cells:
+            rc = np.array([(0,) + tuple(c) if len(c) == 1 else tuple(c) for c in cells], dtype=float)
+            xs, ys = left + rc[:, 1] * size, 1 - top - (rc[:, 0] + 1) * size
+            out.append(marks.rects(xs, ys, size, size, fill=fill, edge=edge, edge_width=0.8, axes=axes))
+            if numbers is not None and size > 0.045:
+                for x, y, value in zip(xs, ys, numbers):
+                    out.append(marks.text(x + size / 2, y + size / 2, number(value), size=max(8, min(13, 300 * size)),
+                                          axes=axes))
+        return out
+
+    def redraw(self, change=None):
+        state = self.state
+        pads, spatial = state.pads(), state.spatial
+        offset = tuple(b for b, _ in pads)
+        all_cells = [tuple(int(v) for v in p) for p in np.ndindex(*[n + b + a for n, (b, a) in zip(spatial, pads)])]
+        is_pad = [any(not 0 <= v - o < n for v, o, n in zip(p, offset, spatial)) for p in all_cells]
+        ij = state.cell(state.position)
+        window = {tuple(v + o for v, o in zip(p, offset)) for p in state.window(ij)}
+        picked = [tuple(v + o for v, o in zip(state.selected_input, offset))] if state.selected_input else []
+        fills = [WINDOW if p in window else (PAD if pad else CELL) for p, pad in zip(all_cells, is_pad)]
+        x, w = state.values()
+        numbers = [0.0 if pad else x[tuple(v - o for v, o in zip(p, offset))] for p, pad in zip(all_cells, is_pad)] \
+            if state.numbers else None
+        out = self._cells(0, all_cells, fills, numbers=numbers) + self._cells(0, picked, PICKED, edge=WRONG)
+        out_cells = [state.cell(k) for k in range(state.output_cells)]
+        fed = set(state.feeds(state.selected_input)) if state.selected_input else set()
+        out_fills = [PICKED if c in fed else CURRENT if k == state.position else DONE if k < state.position else CELL
+                     for k, c in enumerate(out_cells)]
+        out += self._cells(1, out_cells, out_fills)
+        if state.numbers:
+            done = state.position + 1
+            values = state.output_values().ravel()[:done]
+            out += [m for m in self._cells(1, out_cells[:done], None, edge=None, numbers=values) if m["type"] == "text"]
+        self.figure.update(out)
+        self.summary.value = self._summary(ij, w)
+        self.conventions.value = self._conventions()
+
+    def _summary(self, ij, w) -> str:
+        state = self.state
+        kernel = "·".join(map(str, state.kernel))
+        lines = [text.SHAPES.format(input=state.input_shape, output=state.output_shape)
+                 + (text.PARAMETERS.format(kernel=kernel, channels=state.channels, filters=state.filters,
+                                           params=state.params) if state.mode == "conv" else "")]
+        names = text.AXIS_NAMES_2D if len(state.spatial) == 2 else text.AXIS_NAMES_1D
+        for axis, name in enumerate(names):
+            uneven = "" if state.divides_evenly(axis) else text.UNEVEN.format(color=WRONG)
+            lines.append(text.AXIS_FORMULA.format(axis=name, formula=state.formula(axis)) + uneven)
+        lines.append(text.READS.format(cell=ij, cells=state.receptive_field(ij)))
+        if state.selected_input:
+            lines.append(text.FEEDS.format(cell=state.selected_input, cells=state.feeds(state.selected_input)))
+        if state.numbers:
+            what = (text.TRUE_CONVOLUTION if state.flip else text.CROSS_CORRELATION) if state.mode == "conv" \
+                else text.POOLING[state.mode]
+            kernel_values = np.array2string(np.flip(w) if state.flip else w, separator=", ")
+            lines.append(text.NUMBERS_LINE.format(what=what, kernel=html.escape(kernel_values)))
+        return "<br>".join(lines)
+
+    def _conventions(self) -> str:
+        state = self.state
+        per_axis = [state.conventions(a) for a in range(len(state.spatial))]
+        rows = [[html.escape(label)] + [conv[k][1] for conv in per_axis] for k, (label, _) in enumerate(per_axis[0])]
+        names = text.AXIS_NAMES_2D if len(state.spatial) == 2 else text.AXIS_NAMES_1D
+        return table_html([text.CONVENTION, *names], rows, "nnw-conv-conventions")
+
+    def to_png(self) -> bytes:
+        """The open tab as matplotlib draws it."""
+        return self.figure.to_png() if self.state.tab == "layer" else self.network.to_png()
