@@ -72,7 +72,7 @@ def _log_softmax(z, temperature):
 def softmax(z, temperature=1.0):
     """Probabilities exp(z_i / T) / sum_j exp(z_j / T), computed with the max subtracted first.
 
-    >>> softmax([1.5, 3.7]).round(4).tolist()
+    >>> [round(float(p), 4) for p in softmax([1.5, 3.7])]
     [0.0998, 0.9002]
     >>> softmax([5.0]).tolist()
     [1.0]

@@ -12,7 +12,7 @@ class SoftmaxCalculator(SoftmaxState, Panel):
     """The softmax / cross-entropy panel. Every setting of ``SoftmaxState`` is live in the view.
 
     >>> s = SoftmaxCalculator(logits=[1.5, 3.7], target=1, labels=["cat", "dog"])
-    >>> s.probabilities.round(4).tolist()
+    >>> [round(float(p), 4) for p in s.probabilities]
     [0.0998, 0.9002]
     """
 
