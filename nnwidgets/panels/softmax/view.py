@@ -102,10 +102,9 @@ class SoftmaxView(widgets.VBox):
     # ---- the linear-layer tab ------------------------------------------------------------------
     def _build_layer_grid(self):
         state = self.state
-        box = lambda name, *where: self._layer_box(name, where)  # noqa: E731
-        self.x_boxes = [box("x", j) for j in range(len(state.x))]
-        self.W_boxes = [[box("W", i, j) for j in range(len(row))] for i, row in enumerate(state.W)]
-        self.b_boxes = [box("b", i) for i in range(len(state.b))]
+        self.x_boxes = [self._layer_box("x", (j,)) for j in range(len(state.x))]
+        self.W_boxes = [[self._layer_box("W", (i, j)) for j in range(len(row))] for i, row in enumerate(state.W)]
+        self.b_boxes = [self._layer_box("b", (i,)) for i in range(len(state.b))]
         width = widgets.Layout(width="70px")
         head = widgets.HBox([widgets.HTML(text.LAYER_X, layout=width)] + self.x_boxes)
         rows = [widgets.HBox([widgets.HTML(text.LAYER_ROW.format(number=i + 1), layout=width)] + row
