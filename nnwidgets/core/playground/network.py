@@ -20,6 +20,7 @@ Losses are averaged over the samples (a weighted mean when a batch is padded). `
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import NamedTuple
 
 import jax
@@ -220,3 +221,16 @@ def accuracy(output: str, logits, y):
         return jnp.float32(jnp.nan)
     guess = (logits[:, 0] > 0).astype(jnp.int32) if output == "sigmoid" else jnp.argmax(logits, axis=-1)
     return jnp.mean((guess == y).astype(jnp.float32))
+
+
+def confusion_matrix(y_true, y_pred, classes: int) -> np.ndarray:
+    """C[i, j] = how many samples of class i the network called class j (rows: truth, columns: guess)."""
+    matrix = np.zeros((classes, classes), np.int64)
+    np.add.at(matrix, (np.asarray(y_true, np.int64), np.asarray(y_pred, np.int64)), 1)
+    return matrix
+
+
+@partial(jax.jit, static_argnums=0)
+def evaluate(arch: Architecture, params: Params, stats: NormStats, X) -> Forward:
+    """``forward`` in evaluation mode, compiled (once per architecture and input shape)."""
+    return forward(arch, params, stats, X)

@@ -1,0 +1,183 @@
+"""The playground panel and its state, headless: settings, training, bad input, saving, the drawn image."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from nnwidgets.panels.playground import Playground, PlaygroundState
+
+
+@pytest.fixture(scope="module")
+def pg():
+    return Playground(dataset="xor", hidden=(4,), samples=100)
+
+
+def test_issue_api_and_training(pg):
+    pg.reset()
+    assert pg.epoch == 0 and all(len(v) == 0 for v in pg.history.values())
+    pg.train(epochs=3)
+    assert pg.epoch == 3
+    assert set(pg.history) >= {"train_loss", "test_loss", "train_accuracy", "test_accuracy"}
+    assert pg.history["gradient_size"].shape == (3, 2)
+    assert [W.shape for W, _ in pg.params] == [(2, 4), (4, 1)]
+    assert not np.allclose(pg.params[0][0], pg.init_params[0][0])
+    X_train, y_train, X_test, y_test = pg.data
+    assert len(X_train) == 50 and len(X_test) == 50
+    p = pg.predict(X_test)
+    assert p.shape == (50, 2) and np.allclose(p.sum(axis=1), 1)
+    layers = pg.activations(X_test[:5])
+    assert [h.shape for h in layers] == [(5, 4), (5, 1)]
+    pg.reset()
+    assert pg.epoch == 0
+    np.testing.assert_array_equal(pg.params[0][0], pg.init_params[0][0])
+
+
+def test_same_seed_same_numbers():
+    a, b = PlaygroundState(dataset="circle", samples=60), PlaygroundState(dataset="circle", samples=60)
+    a.train(4)
+    b.train(2)
+    b.train(2)
+    np.testing.assert_array_equal(a.history["test_loss"], b.history["test_loss"])
+    np.testing.assert_array_equal(a.params[0][0], b.params[0][0])
+
+
+def test_lr_keeps_training_but_architecture_resets(pg):
+    pg.reset()
+    pg.train(2)
+    pg.lr = 0.1
+    assert pg.epoch == 2 and pg.control("lr").value == pytest.approx(0.1)
+    pg.control("hidden").value = "3, 3"
+    assert pg.hidden == (3, 3) and pg.epoch == 0
+    pg.hidden = (4,)
+
+
+def test_bad_values_are_refused_and_change_nothing(pg):
+    before = pg.to_dict()
+    cases = {"hidden": [(0,), (-2,), (65,), (2,) * 7, "4,2", (2.5,)], "lr": [0, -1, float("nan"), "0.1"],
+             "batch_size": [0, -5, 2.5], "samples": [0, -1], "dropout": [1.0, -0.1], "activation": ["softmax"],
+             "dataset": ["nope", ([[0.0, float("nan")]], [1]), (np.zeros((0, 2)), []), ([[0, 1]], [1, 0])],
+             "features": [(), ("x3",), ("x1", "x1")], "regularization": ["l3"], "batch_norm": ["no", 1],
+             "early_stopping": [0, -3], "train_fraction": [0, 1.5], "optimizer_options": [{"beta1": 0.5}]}
+    for name, values in cases.items():
+        for value in values:
+            with pytest.raises(ValueError) as err:
+                setattr(pg, name, value)
+            assert name.split("_")[0] in str(err.value) or "dataset" in str(err.value), (name, value, err.value)
+            assert pg.to_dict() == before and pg.error
+    pg.lr = pg.lr  # a valid change clears the error
+    assert pg.error == ""
+
+
+def test_labels_that_are_not_classes_and_csv_files(tmp_path):
+    state = PlaygroundState(dataset="circle", samples=40)
+    before = state.to_dict()
+    with pytest.raises(ValueError, match="not a class"):
+        state.add_point(0.0, 0.0, 5)
+    with pytest.raises(ValueError, match="not a class"):
+        state.dataset = (np.zeros((3, 2)), [0, 1, 0.5])
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("0,1,0\n1,0\n")
+    with pytest.raises(ValueError, match="row 2 has 2 values"):
+        state.dataset = str(ragged)
+    assert state.to_dict() == before
+    good = tmp_path / "good.csv"
+    good.write_text("x1,x2,label\n" + "\n".join(f"{i % 7 - 3},{i % 5 - 2},{i % 2}" for i in range(30)))
+    state.dataset = str(good)
+    state.train(2)
+    assert state.epoch == 2 and len(state.data[0]) + len(state.data[2]) == 30
+
+
+def test_user_points_and_the_empty_data_set():
+    state = PlaygroundState(dataset="points")
+    with pytest.raises(ValueError, match="empty"):
+        state.train()
+    state.add_point(1, 1, 1)
+    state.add_point(-1, -1, 0)
+    state.add_point(2, -2, 2)
+    assert state.classes == 3 and len(state.data[0]) == 3
+    state.train(5)
+    assert state.predict([[0, 0]]).shape == (1, 3)
+    saved = state.to_dict()
+    assert PlaygroundState.from_dict(json.loads(json.dumps(saved))).to_dict() == saved
+    state.clear_points()
+    assert state.points == () and len(state.data[0]) == 0
+
+
+def test_problem_follows_the_data_set():
+    state = PlaygroundState(dataset="plane", samples=50)
+    assert state.problem == "regression"
+    state.train(2)
+    assert state.predict(state.data[2][:4]).shape == (4,)
+    assert np.isnan(state.history["test_accuracy"]).all()
+    with pytest.raises(ValueError, match="does not fit"):
+        state.set(dataset="circle", problem="regression")
+
+
+def test_pairs_are_saved_when_small_and_refused_when_big():
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    state = PlaygroundState(dataset=(X, np.arange(20) % 3), hidden=(5,))
+    d = state.to_dict()
+    assert PlaygroundState.from_dict(json.loads(json.dumps(d))).to_dict() == d
+    assert state.classes == 3 and state.confusion().sum() == 10
+    state.dataset = (np.zeros((4000, 6)), np.arange(4000) % 2)
+    with pytest.raises(ValueError, match="CSV file"):
+        state.to_dict()
+
+
+def test_early_stopping_marks_the_best_epoch():
+    state = PlaygroundState(dataset="spiral", samples=80, noise=0.5, hidden=(32, 32), activation="relu",
+                            optimizer="adam", lr=0.05, batch_size=40, early_stopping=5)
+    state.train(300)
+    assert state.stopped_early and state.epoch == state.best_epoch + 5
+    losses = state.history["test_loss"]
+    assert losses[state.best_epoch - 1] == losses.min()
+    epoch = state.epoch
+    state.train(5)
+    assert state.epoch == epoch  # stays stopped until reset
+
+
+def test_digits_network_and_cross_validation():
+    state = PlaygroundState(dataset="digits", hidden=(16,), activation="relu", init="he", optimizer="adam",
+                            lr=0.01, batch_size=64)
+    state.train(5)
+    assert state.history["test_accuracy"][-1] > 0.8
+    matrix = state.confusion()
+    assert matrix.shape == (10, 10) and matrix.sum() == len(state.data[2])
+    cv = PlaygroundState(dataset="xor", samples=60, hidden=(4,), lr=0.1).cross_validate(k=3, epochs=5)
+    assert cv.test_loss.shape == (3,)
+
+
+def test_sliders_do_not_recompile(count_compiles):
+    state = PlaygroundState(dataset="circle", samples=40, optimizer="momentum", regularization="l2")
+    state.train(1)
+    compiled = count_compiles.count
+    for lr, rate, drop in [(0.3, 0.01, 0.0), (0.01, 0.2, 0.5), (1.0, 0.0, 0.1)]:
+        state.set(lr=lr, reg_rate=rate, dropout=drop)
+        state.train(1)
+    state.regularization = "l1"
+    state.train(1)
+    assert count_compiles.count == compiled
+
+
+def test_panel_surface_and_the_image_changes(pg):
+    pg.reset()
+    assert pg.tabs == ("playground",) and pg.open_tab("playground") is pg
+    assert pg.view.children and pg.control("tab") is pg.view
+    with pytest.raises(ValueError, match="no control"):
+        pg.control("nope")
+    first = pg.to_png()
+    pg.control("step").click()
+    assert pg.epoch == 1
+    assert pg.to_png() != first
+    before = len(pg.data[0])
+    pg._clicked(0, 1.0, -2.0)  # what a click on the data plot calls
+    assert len(pg.data[0]) == before + 1 and pg.points[-1][:2] == (1.0, -2.0)
+    pg.control("dataset").value = "gauss"
+    assert pg.dataset == "gauss" and pg.points == ()
+    assert "epoch 0" in pg.status.value and "h1 = tanh" in pg.formula.value
+    pg.control("hidden").value = "__import__('os')"
+    assert pg.hidden == (4,) and "hidden" in pg.error
+    d = pg.to_dict()
+    assert Playground.from_dict(d).to_dict() == d
