@@ -376,3 +376,50 @@ def test_bad_pairs_and_sizes():
         with pytest.raises(ValueError, match=message):
             check_hidden("hidden", bad)
     assert check_hidden("hidden", 3) == (3,) and check_hidden("hidden", []) == ()
+
+
+def np_rule(kind, lr, steps, grad_of, params):
+    """PyTorch's update rules written out (nnwidgets.core.optim's docstring), on a list of arrays."""
+    state = [dict(b=np.zeros_like(p), h=np.zeros_like(p), m=np.zeros_like(p), v=np.zeros_like(p)) for p in params]
+    for t in range(1, steps + 1):
+        grads = grad_of(params)
+        new = []
+        for p, g, s in zip(params, grads, state):
+            if kind == "sgd":
+                p = p - lr * g
+            elif kind in ("momentum", "nesterov"):
+                s["b"] = 0.9 * s["b"] + g
+                p = p - lr * (g + 0.9 * s["b"] if kind == "nesterov" else s["b"])
+            elif kind == "adagrad":
+                s["h"] = s["h"] + g * g
+                p = p - lr * g / np.sqrt(s["h"] + 1e-10)
+            elif kind == "rmsprop":
+                s["v"] = 0.99 * s["v"] + 0.01 * g * g
+                p = p - lr * g / (np.sqrt(s["v"]) + 1e-8)
+            else:
+                s["m"] = 0.9 * s["m"] + 0.1 * g
+                s["v"] = 0.999 * s["v"] + 0.001 * g * g
+                p = p - lr * (s["m"] / (1 - 0.9 ** t)) / (np.sqrt(s["v"] / (1 - 0.999 ** t)) + 1e-8)
+            new.append(p)
+        params = new
+    return params
+
+
+@pytest.mark.parametrize("kind", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+def test_every_optimizer_follows_the_race_rules(kind):
+    X, y = _plane()
+    arch = architecture(2, (), "regression", 0, "linear", False)
+    params, stats = init_params(arch, "normal", jax.random.key(3), init_scale=0.5)
+    setup, knobs = Setup(arch, kind, 10_000), Knobs(0.05)
+    empty = (np.zeros((0, 2), np.float32), y[:0])
+    result = fit(setup, start(setup, params, stats, knobs), knobs, (X, y, *empty), epochs=8, seed=0)
+
+    def grad_of(p):
+        W, b = p
+        _, dz = np_loss_and_output_grad("linear", X.astype(np.float64) @ W + b, y)
+        return [X.T.astype(np.float64) @ dz, dz.sum(axis=0)]
+
+    W0, b0 = np_params(params)[0]
+    W, b = np_rule(kind, 0.05, 8, grad_of, [W0.astype(np.float64), b0.astype(np.float64)])
+    np.testing.assert_allclose(result.state.params.layers[0][0], W, rtol=2e-5, atol=2e-6)
+    np.testing.assert_allclose(result.state.params.layers[0][1], b, rtol=2e-5, atol=2e-6)
