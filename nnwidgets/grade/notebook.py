@@ -38,6 +38,7 @@ class Assignment:
     path: Path
     cells: list[Cell]
     aliases: dict = field(default_factory=dict)   # names the setup cells import -> dotted module path
+    otter: bool = False                           # an otter-grader master notebook (answers: otter_answer_cell)
 
     @property
     def tests(self) -> list[Cell]:
@@ -69,6 +70,20 @@ def load_assignment(name: str) -> Assignment:
         raise ValueError(f"--assignment: {name!r} is neither a shipped homework ({', '.join(SHIPPED)}) "
                          "nor the path of an nbgrader source notebook")
     notebook = json.loads(path.read_text(encoding="utf-8"))
+    otter = any(cell.get("cell_type") == "raw" and _code(cell).lstrip().startswith("# ASSIGNMENT CONFIG")
+                for cell in notebook.get("cells", []))
+    cells = _otter_cells(notebook) if otter else _nbgrader_cells(notebook)
+    if not any(c.role == "test" for c in cells):
+        raise ValueError(f"--assignment: {path} has no nbgrader grade cells (metadata nbgrader.grade = true) "
+                         "and is not an otter-grader master notebook with tests")
+    assignment = Assignment(path.stem if name not in SHIPPED else name, path, cells, otter=otter)
+    for cell in cells:
+        if cell.role == "setup":
+            assignment.aliases.update(imports(parse(cell.source)))
+    return assignment
+
+
+def _nbgrader_cells(notebook: dict) -> list[Cell]:
     cells = []
     for index, cell in enumerate(notebook.get("cells", [])):
         if cell.get("cell_type") != "code":
@@ -81,18 +96,46 @@ def load_assignment(name: str) -> Assignment:
             cells.append(Cell("solution", cell_id, _code(cell)))
         else:
             cells.append(Cell("setup", cell_id, _code(cell)))
-    if not any(c.role == "test" for c in cells):
-        raise ValueError(f"--assignment: {path} has no nbgrader grade cells (metadata nbgrader.grade = true)")
-    assignment = Assignment(path.stem if name not in SHIPPED else name, path, cells)
-    for cell in cells:
-        if cell.role == "setup":
-            assignment.aliases.update(imports(parse(cell.source)))
-    return assignment
+    return cells
+
+
+def _otter_cells(notebook: dict) -> list[Cell]:
+    """An otter master notebook: each question's solution cells, then one test cell with all its tests (the
+    question's points, all or nothing); every other code cell is setup."""
+    cells, question, points, block, answers = [], None, 0.0, None, 0
+    for cell in notebook.get("cells", []):
+        text = _code(cell)
+        if cell.get("cell_type") == "raw":
+            marker = text.strip().splitlines()[0].strip().upper() if text.strip() else ""
+            if marker == "# BEGIN QUESTION":
+                config = dict(line.split(":", 1) for line in text.splitlines()[1:] if ":" in line)
+                question = config.get("name", f"q{len(cells)}").strip()
+                points, block = float(config.get("points", 1) or 1), None
+            elif marker in ("# BEGIN SOLUTION", "# BEGIN TESTS"):
+                block = marker.split()[-1].lower()
+                if block == "tests":
+                    cells.append(Cell("test", question, "", points))
+            elif marker in ("# END SOLUTION", "# END TESTS", "# END QUESTION"):
+                block = None
+        elif cell.get("cell_type") == "code":
+            if block == "solution":
+                cells.append(Cell("solution", f"answer-{answers}", text))
+                answers += 1
+            elif block == "tests":
+                cells[-1].source += text + "\n"
+            else:
+                cells.append(Cell("setup", f"cell-{len(cells)}", text))
+    return cells
 
 
 def submitted_solutions(assignment: Assignment, path: Path) -> dict:
     """grade_id -> the student's code for each solution cell of the source ("" when missing)."""
     notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    if assignment.otter:  # otter assign tags the answer cells, in the master's order
+        answers = [_code(c) for c in notebook.get("cells", []) if c.get("cell_type") == "code"
+                   and "otter_answer_cell" in c.get("metadata", {}).get("tags", [])]
+        return {f"answer-{i}": answers[i] if i < len(answers) else "" for i, c in
+                enumerate(c for c in assignment.cells if c.role == "solution")}
     found = {}
     for cell in notebook.get("cells", []):
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
