@@ -16,6 +16,7 @@ from nnwidgets.core.conv import (
     resolve_padding,
     trace_shapes,
 )
+from nnwidgets.core.conv_shapes import axis_size, size_conventions, window
 
 rng = np.random.default_rng(0)
 
@@ -223,7 +224,8 @@ def test_receptive_field_and_feeds_are_inverse():
     (lambda: conv_output_size(5, 3, padding=-1), "padding must be a non-negative integer"),
     (lambda: conv2d(np.ones((1, 4, 4, 2)), np.ones((3, 3, 3, 1))), "w has 3 input channels but x has 2"),
     (lambda: pool2d(np.ones((1, 4, 4, 1)), 2, mode="median"), "mode must be one of 'max', 'avg', got 'median'"),
-    (lambda: pool2d(np.ones((1, 4, 4, 1)), 1, padding=1), "padding must be at most half of the pooling window (0 for pool_size 1)"),
+    (lambda: pool2d(np.ones((1, 4, 4, 1)), 1, padding=1),
+     "padding must be at most half of the pooling window (0 for pool_size 1)"),
 ])
 def test_bad_input(call, message):
     with pytest.raises(ValueError) as err:
@@ -306,3 +308,49 @@ def test_the_pytorch_ceil_mode_edge_of_the_issue():
     assert pool2d(x, 3, stride=2, mode="avg", ceil_mode=True).tolist() == [[[[3.75]]]]
     with pytest.raises(ValueError, match="kernel_size must fit the padded input"):
         conv_output_size(2, 3, stride=2)  # floor mode: PyTorch refuses too
+
+
+# ---- the geometry the panel shows (moved from the panel's state into core.conv_shapes) --------------------------
+@pytest.mark.parametrize("trial", range(30))
+def test_receptive_fields_and_feeds_match_torch_autograd(trial):
+    """The cells output (i, j) reads are exactly those with a nonzero gradient through torch's conv2d."""
+    torch = pytest.importorskip("torch")
+    h, w_ = int(rng.integers(3, 9)), int(rng.integers(3, 9))
+    kernel = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+    s, p, d = int(rng.integers(1, 3)), int(rng.integers(0, 3)), int(rng.integers(1, 3))
+    try:
+        out = conv_output_size((h, w_), kernel, s, p, d)
+    except ValueError:
+        return
+    x = torch.zeros(1, 1, h, w_, requires_grad=True)
+    y = torch.nn.functional.conv2d(x, torch.ones((1, 1) + kernel), stride=s, padding=p, dilation=d)
+    assert tuple(y.shape[2:]) == out
+    i, j = int(rng.integers(0, out[0])), int(rng.integers(0, out[1]))
+    y[0, 0, i, j].backward()
+    read = [tuple(map(int, c)) for c in np.argwhere(x.grad[0, 0].numpy() != 0)]
+    assert receptive_field((i, j), (h, w_), kernel, s, p, d) == read
+    for rc in read:
+        assert (i, j) in feeds(rc, (h, w_), kernel, s, p, d)
+    assert len(window((i, j), (h, w_), kernel, s, p, d)) == kernel[0] * kernel[1]
+
+
+def test_axis_size_formula_evenness_and_the_room_ceil_mode_needs():
+    a = axis_size(7, 3, stride=2)
+    assert a.formula == "floor((7 + 0 + 0 − 1·(3 − 1) − 1) / 2) + 1 = 3" and a.divides_evenly and a.reach_after == 0
+    b = axis_size(8, 3, stride=2)
+    assert b.size == 3 and not b.divides_evenly and b.span == 5
+    c = axis_size(5, 2, stride=2, ceil_mode=True)
+    assert c.formula.startswith("ceil(") and c.size == 3 and (c.before, c.reach_after) == (0, 1)
+
+
+@pytest.mark.parametrize("n, k, s, padding, d", [(7, 3, 2, 0, 1), (8, 3, 2, 0, 1), (5, 2, 2, (0, 1), 1),
+                                                 (9, 4, 1, "same", 1), (6, 3, 3, 1, 2), (3, 5, 1, 0, 1)])
+def test_size_conventions_side_by_side(n, k, s, padding, d):
+    before, after = resolve_padding(n, k, s, padding, d)
+    conventions = size_conventions(n, k, s, padding, d)
+    expected_floor = torch_pooling_output_shape(n, k, before, after, s, d, False)
+    assert conventions.pytorch == (expected_floor if expected_floor >= 1 else None)
+    assert conventions.same == math.ceil(n / s)  # TF/Keras 'same'
+    assert conventions.valid == (torch_pooling_output_shape(n, k, 0, 0, s, d, False)
+                                 if n >= d * (k - 1) + 1 else None)
+    assert conventions.exact == (n + before + after - d * (k - 1) - 1) / s + 1

@@ -16,8 +16,8 @@ from .network_view import NetworkView
 from .state import GEOMETRY, MAX_CHANNELS, MAX_SIDE, MODES, TABS, ConvState
 
 PAD, CELL, WINDOW, DONE, CURRENT, PICKED = "#e6e6e6", "#ffffff", "#9dbbe0", "#dce8f5", "#9dbbe0", "#f5b26b"
-PADDING_OPTIONS = ("valid", "same", "full", 0, 1, 2, 3)
-BOUND = ("mode", "stride", "padding", "dilation", "filters", "ceil_mode", "numbers", "flip", "position")
+PADDING_OPTIONS = ("valid", "same", "full", *range(9))
+BOUND = ("mode", "stride", "dilation", "filters", "ceil_mode", "numbers", "flip", "position")
 
 
 def _slider(description, value, lo, hi, css):
@@ -76,7 +76,7 @@ class ConvView(widgets.VBox):
             "stride": _slider(text.STRIDE, state.stride, 1, 6, "nnw-stride"),
             "dilation": _slider(text.DILATION, state.dilation, 1, 4, "nnw-dilation"),
             "filters": _slider(text.FILTERS, state.filters, 1, 64, "nnw-filters"),
-            "padding": widgets.Dropdown(description=text.PADDING),
+            "padding": widgets.Dropdown(options=[(str(v), v) for v in PADDING_OPTIONS], description=text.PADDING),
             "ceil_mode": widgets.Checkbox(value=state.ceil_mode, description=text.CEIL_MODE),
             "numbers": widgets.Checkbox(value=state.numbers, description=text.NUMBERS),
             "flip": widgets.Checkbox(value=state.flip, description=text.FLIP),
@@ -93,6 +93,7 @@ class ConvView(widgets.VBox):
         self._ranges()
         for name in BOUND:
             bind(state, name, c[name])
+        c["padding"].observe(lambda ch: ch["new"] is not None and self._try("padding", ch["new"]), names="value")
         for name in ("H", "W", "C"):
             c[name].observe(lambda _: self._try("input_shape", self._shape_from_controls()), names="value")
         for name in ("kH", "kW"):
@@ -131,14 +132,11 @@ class ConvView(widgets.VBox):
                 c[name].value = value
         c["H"].disabled = c["kH"].disabled = len(state.spatial) == 1
         c["C"].max = max(16, min(state.channels, MAX_CHANNELS))
-        options = list(PADDING_OPTIONS) + ([state.padding] if state.padding not in PADDING_OPTIONS else [])
-        if [v for _, v in c["padding"].options] != options:
-            c["padding"].options = [(str(v), v) for v in options]
-        c["padding"].value = state.padding
-        last = max(state.output_cells - 1, 0)
-        c["position"].max = self.play.max = last
-        if c["position"].value != state.position:
-            c["position"].value = state.position
+        c["padding"].value = state.padding if state.padding in PADDING_OPTIONS else None  # a pair: no option
+        position, last = c["position"], max(state.output_cells - 1, 0)
+        position.max = max(position.max, last)  # widen, move, then narrow: the slider never clamps the value
+        position.value = state.position
+        position.max = self.play.max = last
 
     def _clicked(self, axes, x, y):
         """A click on the output picks that output cell; on the input, that input cell."""
