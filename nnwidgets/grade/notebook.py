@@ -21,7 +21,8 @@ REFERENCES = ("nnwidgets", "scipy.special", "jax.nn", "jax.grad", "jax.value_and
               "jax.jacobian", "jax.jacfwd", "jax.jacrev", "jax.hessian", "jax.linearize", "jax.scipy.special",
               "torch", "sklearn", "tensorflow", "keras", "optax", "flax", "autograd")
 #: Names that hide what is imported or run, so the scan above could not see a reference behind them.
-DYNAMIC = ("__import__", "importlib", "sys.modules", "exec", "eval", "compile")
+DYNAMIC = ("__import__", "importlib", "sys.modules", "exec", "eval", "compile", "builtins", "__builtins__", "vars",
+           "globals")
 
 
 @dataclass

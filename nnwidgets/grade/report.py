@@ -24,6 +24,8 @@ def table(result: dict) -> str:
             if not check["passed"]:
                 first = check["message"].splitlines()[0] if check["message"] else "failed"
                 lines.append(f"    {check['name']} ({_points(check['max_points'])} points): {first[:160]}")
+    for applied in result.get("sandbox", []):
+        lines.append("sandbox: " + ", ".join(f"{k} {v}" for k, v in sorted(applied.items())))
     return "\n".join(lines)
 
 

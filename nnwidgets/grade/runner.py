@@ -12,6 +12,7 @@ import contextlib
 import functools
 import inspect
 import io
+import json
 import multiprocessing
 import secrets
 import shutil
@@ -137,6 +138,7 @@ class Grader:
             result["error"] = str(gone)
         finally:
             session.close()
+        result["sandbox"] = session.applied
         result["score"] = sum(c["points"] for c in result["checks"])
         return result
 
@@ -218,7 +220,8 @@ def grade(assignment: str, paths, options: Options = Options(), workers: int = 1
     finally:
         if stdlib:
             shutil.rmtree(Path(stdlib[1]).parent, ignore_errors=True)
-    return {"assignment": assignment, "submissions": submissions}
+    isolation = sorted({json.dumps(s.get("sandbox"), sort_keys=True) for s in submissions if s.get("sandbox")})
+    return {"assignment": assignment, "submissions": submissions, "sandbox": [json.loads(i) for i in isolation]}
 
 
 grade_one = functools.partial(grade, workers=1)

@@ -13,10 +13,12 @@ class Session:
         self.box: Sandbox | None = None
         self.generation = 0
         self.starts = 0
+        self.applied: dict = {}                   # the isolation the child got (jail.enter's answer)
 
     def _start(self) -> None:
         while True:
             self.box = Sandbox(self.limits)
+            self.applied = self.box.applied
             self.generation += 1
             self.starts += 1
             for cell_id, code in self.cells:

@@ -73,6 +73,8 @@ def test_cli_json_and_workers(tmp_path):
     assert "good" in run.stdout and "6 / 6" in run.stdout and "2 / 6" in run.stdout  # the exercise uses it too
     data = json.loads(out.read_text())
     assert data["assignment"] == "hw02_softmax_loss"
+    assert data["sandbox"] and {"network", "filesystem", "uid"} <= set(data["sandbox"][0])
+    assert "sandbox: " in run.stdout
     assert [(s["score"], s["max_score"]) for s in data["submissions"]] == [(6, 6), (2, 6)]
     check = data["submissions"][1]["checks"][1]
     assert set(check) >= {"name", "points", "max_points", "passed", "message"}
