@@ -71,7 +71,8 @@ class Child:
             fn = getattr(self.objects[request["obj"]], request["attr"]) if "obj" in request else \
                 self.namespace[request["name"]]
             result = fn(*args, **kwargs)
-            after = [self.wire.encode(a) if hasattr(a, "shape") else None for a in args]
+            after = [self.wire.encode(a) if isinstance(a, (list, dict)) or hasattr(a, "shape") else None
+                     for a in args]
             return {"ok": True, "result": self.wire.encode(result), "args_after": after}
         return {"ok": False, "error": f"unknown request {op!r}"}
 

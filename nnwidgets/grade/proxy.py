@@ -50,12 +50,31 @@ def _call(session: Session, target: dict, args, kwargs):
     if not reply["ok"]:
         _raise(str(reply.get("error", "")))
     after = reply.get("args_after") or []
-    for arg, changed in zip(args, after):  # the child's in-place changes, so a check can report them
-        if isinstance(arg, np.ndarray) and changed is not None:
-            value = wire.decode(changed)
-            if isinstance(value, np.ndarray) and value.shape == arg.shape and arg.flags.writeable:
-                np.copyto(arg, value, casting="unsafe")
+    for arg, changed in zip(args, after):  # the child's in-place changes, so a check can see (and report) them
+        if changed is not None:
+            _copy_back(arg, wire.decode(changed))
     return wire.decode(reply.get("result"))
+
+
+def _copy_back(arg, value) -> None:
+    """Makes ``arg`` (an array, or a list or dict holding arrays) what the child's copy became."""
+    if isinstance(arg, np.ndarray):
+        if isinstance(value, np.ndarray) and value.shape == arg.shape and arg.flags.writeable:
+            np.copyto(arg, value, casting="unsafe")
+    elif isinstance(arg, list) and isinstance(value, list) and len(arg) == len(value):
+        for i, (item, new) in enumerate(zip(arg, value)):
+            if isinstance(item, (np.ndarray, list, dict)):
+                _copy_back(item, new)
+            else:
+                arg[i] = new
+    elif isinstance(arg, dict) and isinstance(value, dict):
+        for key, new in value.items():
+            if isinstance(arg.get(key), (np.ndarray, list, dict)) and type(new) is type(arg[key]):
+                _copy_back(arg[key], new)
+            else:
+                arg[key] = new
+        for key in set(arg) - set(value):
+            del arg[key]
 
 
 def function(session: Session, name: str, target: dict, described):

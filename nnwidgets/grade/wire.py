@@ -1,8 +1,9 @@
 """The only language between the grader and the sandboxed child: JSON lines of plain data.
 
 Arrays travel as base64 ``.npy`` bytes read with ``allow_pickle=False`` and only numeric or boolean dtypes;
-numbers, strings, None, lists and tuples as themselves. Nothing is ever unpickled, and a message larger than
-``MAX_BYTES`` is refused, so a child that writes garbage on the pipe can only fail its own checks.
+numbers, strings, None, lists, tuples and string-keyed dicts as themselves. Nothing is ever unpickled, and a
+message larger than ``MAX_BYTES`` is refused, so a child that writes garbage on the pipe can only fail its own
+checks.
 """
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def encode(value, depth: int = 0):
         return {"float": repr(float(value))}
     if isinstance(value, (list, tuple)):
         return {"list" if isinstance(value, list) else "tuple": [encode(v, depth + 1) for v in value]}
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):  # e.g. CS231n's optimizer config
+        return {"dict": [[k, encode(v, depth + 1)] for k, v in value.items()]}
     if isinstance(value, np.ndarray) or hasattr(value, "__array__"):
         try:
             array = np.asarray(value)
@@ -72,6 +75,10 @@ def decode(data, depth: int = 0):
     if tag in ("list", "tuple") and isinstance(payload, list):
         items = [decode(v, depth + 1) for v in payload]
         return items if tag == "list" else tuple(items)
+    if tag == "dict" and isinstance(payload, list):
+        if not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) for p in payload):
+            raise WireError("a dict is a list of [key, value] pairs")
+        return {k: decode(v, depth + 1) for k, v in payload}
     if tag == "npy" and isinstance(payload, str):
         array = np.load(io.BytesIO(base64.b64decode(payload, validate=True)), allow_pickle=False)
         if type(array) is not np.ndarray or array.dtype.kind not in _NUMERIC_KINDS:
