@@ -91,7 +91,11 @@ def test_conv_panel_compiles_each_configuration_once_and_never_while_scrubbing(c
     c.numbers = True
     for stride in (1, 2, 3, 1):  # each shape configuration compiles once (shapes are static in XLA)
         c.stride = stride
+    for kernel in ((1, 3), 3):  # a rectangular kernel is one more configuration
+        c.kernel_size = kernel
     before = count_compiles.count
+    c.kernel_size = (1, 3)
+    c.kernel_size = 3
     for stride in (2, 3, 1, 2):
         c.stride = stride
     for position in range(c.output_cells):

@@ -330,3 +330,10 @@ def test_a_smaller_grid_and_a_new_position_set_together_reach_the_slider():
     assert c.position == 2 and c.control("position").value == 2 and c.control("position").max == 8
     c.set(position=1, kernel_size=3)
     assert c.position == 1 and c.control("position").value == 1 and c.control("position").max == 24
+
+
+def test_the_grids_the_panel_draws_are_capped():
+    c = nw.ConvShapeVisualizer(input_shape=(32, 32, 1), kernel_size=32, padding="full")  # 32 + 2·31 = 94 wide
+    refused(c, "dilation", 32, "2016 cells wide", "at most 128")  # 32 + 2·992
+    refused(c, "dilation", 2, "156 cells wide")  # 32 + 2·62
+    assert c.dilation == 1 and c.output_shape == (63, 63, 1)

@@ -7,13 +7,11 @@ tab, ``ConvState.network``): a layer list traced with ``trace_shapes``.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 from ...core.conv import conv2d, correlate1d, pool1d, pool2d
 from ...core.conv_shapes import (
-    PADDING_NAMES,
     axis_sizes,
     check_pool_padding,
     kernel_sizes,
@@ -23,79 +21,19 @@ from ...core.conv_shapes import (
 from ...core.conv_trace import trace_shapes
 from .._state import PanelState, flag, short
 from .._traits import Checked, one_of
-from . import text
+from . import checks, text
+from .checks import MAX_CHANNELS, MAX_SIDE
 from .tracer import normalize_layers
 
 TABS = ("layer", "network")
 MODES = ("conv", "maxpool", "avgpool")
-MAX_SIDE = 32
-MAX_CHANNELS = 1024
-VALUE_LIMIT = 1e6
+MAX_GRID = 128  # the widest padded input or output the panel draws, cell by cell
 SEED_CNN = [("input", (28, 28, 1)), ("conv", {"filters": 10, "kernel_size": 3, "padding": "same"}), ("relu",),
             ("maxpool", {"pool_size": 2, "stride": 2}), ("flatten",), ("dense", {"units": 100}), ("relu",),
             ("dense", {"units": 10}), ("softmax",)]
 SEED_1D = ([2, 8, 3, 7, 1, 2, 0, 4, 5], [2, 1, 5, 3])
 SEED_2D = ([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 1], [1, 1]])
 GEOMETRY = ("input_shape", "kernel_size", "stride", "padding", "dilation", "mode", "ceil_mode")
-
-
-def _whole(value, low: int, high: int) -> bool:
-    return not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Integral) and low <= value <= high
-
-
-def _shape(name, value):
-    if not isinstance(value, (tuple, list)) or len(value) not in (2, 3) or not all(
-            _whole(v, 1, MAX_SIDE if k < len(value) - 1 else MAX_CHANNELS) for k, v in enumerate(value)):
-        raise ValueError(text.BAD_SHAPE.format(limit=MAX_SIDE, value=short(value)))
-    return tuple(int(v) for v in value)
-
-
-def _kernel(name, value):
-    if _whole(value, 1, MAX_SIDE):
-        return int(value)
-    if isinstance(value, (tuple, list)) and len(value) in (1, 2) and all(_whole(v, 1, MAX_SIDE) for v in value):
-        return tuple(int(v) for v in value)
-    raise ValueError(text.BAD_KERNEL.format(limit=MAX_SIDE, value=short(value)))
-
-
-def _whole_in(high: int, low: int = 1):
-    def check(name, value):
-        if not _whole(value, low, high):
-            raise ValueError(text.BAD_WHOLE.format(name=name, low=low, high=high, value=short(value)))
-        return int(value)
-    return check
-
-
-def _padding(name, value):
-    if isinstance(value, str) and value.lower() in PADDING_NAMES:
-        return value.lower()
-    if _whole(value, 0, MAX_SIDE):
-        return int(value)
-    if isinstance(value, (tuple, list)) and len(value) == 2 and all(_whole(v, 0, MAX_SIDE) for v in value):
-        return tuple(int(v) for v in value)
-    raise ValueError(text.BAD_PADDING.format(limit=MAX_SIDE, value=short(value)))
-
-
-def _cell(name, value):
-    if value is None:
-        return None
-    if isinstance(value, (tuple, list)) and len(value) in (1, 2) and all(_whole(v, 0, MAX_SIDE) for v in value):
-        return tuple(int(v) for v in value)
-    raise ValueError(text.BAD_CELL_FORM.format(value=short(value)))
-
-
-def _values(name, value):
-    if value is None:
-        return None
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError):
-        array = None
-    if (array is None or array.dtype.kind not in "iuf" or array.ndim not in (1, 2) or array.size == 0
-            or max(array.shape) > MAX_SIDE or not np.all(np.isfinite(array))
-            or np.abs(array).max() > VALUE_LIMIT):
-        raise ValueError(text.BAD_VALUES.format(name=name, limit=VALUE_LIMIT, value=short(value)))
-    return array.astype(np.float64)
 
 
 def _layers(value) -> list:
@@ -136,20 +74,20 @@ class ConvState(PanelState):
     SUBSTATES = ("network",)
 
     tab = Checked("layer", one_of(TABS))
-    input_shape = Checked((7, 7, 1), _shape)
-    kernel_size = Checked(3, _kernel)
-    stride = Checked(1, _whole_in(MAX_SIDE))
-    padding = Checked(0, _padding)
-    dilation = Checked(1, _whole_in(MAX_SIDE))
-    filters = Checked(1, _whole_in(MAX_CHANNELS))
+    input_shape = Checked((7, 7, 1), checks.shape)
+    kernel_size = Checked(3, checks.kernel)
+    stride = Checked(1, checks.whole_in(MAX_SIDE))
+    padding = Checked(0, checks.padding)
+    dilation = Checked(1, checks.whole_in(MAX_SIDE))
+    filters = Checked(1, checks.whole_in(MAX_CHANNELS))
     mode = Checked("conv", one_of(MODES))
     ceil_mode = Checked(False, flag)  # pooling only, as in PyTorch
-    position = Checked(0, _whole_in(10 ** 6, 0))  # the output cell being computed, in reading order
-    selected_input = Checked(None, _cell)  # an input cell whose outputs are highlighted
+    position = Checked(0, checks.whole_in(10 ** 6, 0))  # the output cell being computed, in reading order
+    selected_input = Checked(None, checks.cell)  # an input cell whose outputs are highlighted
     numbers = Checked(False, flag)
     flip = Checked(False, flag)  # true convolution: the kernel flipped (the seeds' 63, 48, ...)
-    input_values = Checked(None, _values)
-    kernel_values = Checked(None, _values)
+    input_values = Checked(None, checks.values)
+    kernel_values = Checked(None, checks.values)
 
     def __init__(self, input_shape=(7, 7, 1), kernel_size=3, stride=1, padding=0, dilation=1, filters=1,
                  mode="conv", ceil_mode=False, **settings):
@@ -171,6 +109,10 @@ class ConvState(PanelState):
         except ValueError as err:
             raise ValueError(text.DOES_NOT_FIT_MESSAGE.format(name=culprit, value=short(values[culprit]),
                                                               why=err)) from None
+        widest = max(max(a.n + a.before + a.reach_after, a.size) for a in sizes)
+        if widest > MAX_GRID:
+            raise ValueError(text.GRID_TOO_LARGE.format(name=culprit, value=short(values[culprit]), cells=widest,
+                                                        limit=MAX_GRID))
         cells = math.prod(a.size for a in sizes)
         adjusted = {}
         if values["position"] >= cells:
@@ -270,7 +212,7 @@ class ConvState(PanelState):
 
     def _output_cell(self, ij) -> tuple:
         ij = tuple(ij[0]) if len(ij) == 1 and isinstance(ij[0], (tuple, list)) else tuple(ij)
-        if len(ij) != len(self.spatial) or not all(_whole(i, 0, n - 1) for i, n in zip(ij, self.output_spatial)):
+        if len(ij) != len(self.spatial) or not all(checks.whole(i, 0, n - 1) for i, n in zip(ij, self.output_spatial)):
             raise ValueError(f"output cell must be an index into {self.output_spatial}, got {short(ij)}")
         return ij
 

@@ -58,6 +58,8 @@ BAD_WHOLE = "{name} must be a whole number from {low} to {high}, got {value}"
 BAD_PADDING = ("padding must be one of 'valid', 'same', 'full', a whole number from 0 to {limit} or a "
                "(before, after) pair of them, got {value}")
 DOES_NOT_FIT_MESSAGE = "{name} = {value} does not fit: {why}"
+GRID_TOO_LARGE = ("{name} = {value} does not fit: the padded input or the output would be {cells} cells wide; the "
+                  "panel draws at most {limit} (use less padding, dilation or a smaller kernel)")
 KERNEL_1D = "kernel_size must be one whole number for a 1-D input {shape}, got {value}"
 BAD_POSITION = "position must be an output cell from 0 to {last} (the output has {cells} cells), got {value}"
 BAD_CELL = "selected_input must be None or an input cell {form} inside the input {shape}, got {value}"
