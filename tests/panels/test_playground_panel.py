@@ -1,6 +1,7 @@
 """The playground panel and its state, headless: settings, training, bad input, saving, the drawn image."""
 from __future__ import annotations
 
+import asyncio
 import json
 
 import numpy as np
@@ -181,3 +182,43 @@ def test_panel_surface_and_the_image_changes(pg):
     assert pg.hidden == (4,) and "hidden" in pg.error
     d = pg.to_dict()
     assert Playground.from_dict(d).to_dict() == d
+
+
+def test_misclassified_examples_and_optimizer_controls():
+    state = PlaygroundState(dataset="iris", hidden=(4,), lr=0.01)
+    state.train(2)
+    wrong = state.misclassified()
+    guesses = state.predict(state.data[2]).argmax(axis=1)
+    np.testing.assert_array_equal(wrong.index, np.flatnonzero(guesses != state.data[3]))
+    assert len(wrong.index) == state.confusion().sum() - np.trace(state.confusion())
+    pg = Playground(optimizer="adam", samples=40)
+    assert pg.control("momentum").layout.display == "none" and pg.control("beta1").value == 0.9
+    pg.control("beta1").value = 0.5
+    assert pg.optimizer_options == {"beta1": 0.5}
+    pg.control("beta1").value = 1.5  # refused: the control goes back
+    assert pg.optimizer_options == {"beta1": 0.5} and pg.control("beta1").value == 0.5 and "beta1" in pg.error
+    pg.optimizer = "momentum"  # options that do not apply are dropped
+    assert pg.optimizer_options == {} and pg.control("momentum").layout.display is None
+    with pytest.raises(ValueError, match="do not apply"):
+        pg.optimizer_options = {"beta1": 0.5}
+
+
+def test_play_trains_in_the_event_loop_until_paused():
+    pg = Playground(dataset="gauss", samples=40)
+
+    async def press_play():
+        pg.control("play").value = True
+        for _ in range(400):
+            await asyncio.sleep(0.01)
+            if pg.epoch >= 3:
+                break
+        pg.control("play").value = False
+        await asyncio.sleep(0.05)
+
+    asyncio.run(press_play())
+    assert pg.epoch >= 3 and pg._playing_task is None
+    assert pg.control("play").description == "Play"
+    epoch = pg.epoch
+    pg.control("play").value = True  # no event loop here: nothing runs in the background
+    pg.control("play").value = False
+    assert pg.epoch == epoch

@@ -30,6 +30,7 @@ from .network import (
     evaluate,
     forward,
     init_params,
+    misclassified,
     penalty,
     probabilities,
     sample_losses,
@@ -58,6 +59,6 @@ __all__ = [
     "Fold", "Forward", "Knobs", "NormStats", "Params", "Samples", "Setup", "Split", "TrainState", "accuracy",
     "activate", "architecture", "check_hidden", "check_pair", "confusion_matrix",
     "cross_validate", "data_loss", "epoch_key", "evaluate", "feature_map",
-    "fit", "forward", "generate", "init_params", "kfold", "penalty", "probabilities", "read_csv", "sample_losses",
-    "split", "start", "train_epoch",
+    "fit", "forward", "generate", "init_params", "kfold", "misclassified", "penalty", "probabilities",
+    "read_csv", "sample_losses", "split", "start", "train_epoch",
 ]

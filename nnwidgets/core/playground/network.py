@@ -234,3 +234,18 @@ def confusion_matrix(y_true, y_pred, classes: int) -> np.ndarray:
 def evaluate(arch: Architecture, params: Params, stats: NormStats, X) -> Forward:
     """``forward`` in evaluation mode, compiled (once per architecture and input shape)."""
     return forward(arch, params, stats, X)
+
+
+class Misclassified(NamedTuple):
+    """The samples whose predicted class is wrong: their row numbers, true classes and predicted classes."""
+
+    index: np.ndarray
+    true: np.ndarray
+    predicted: np.ndarray
+
+
+def misclassified(y_true, y_pred) -> Misclassified:
+    """Rows i with predicted[i] ≠ true[i], in order."""
+    y_true, y_pred = np.asarray(y_true, np.int64), np.asarray(y_pred, np.int64)
+    rows = np.flatnonzero(y_true != y_pred)
+    return Misclassified(rows, y_true[rows], y_pred[rows])

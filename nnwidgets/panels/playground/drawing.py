@@ -19,7 +19,9 @@ GRID = 48  # decision-boundary raster
 NEURON_GRID = 16  # neuron heat maps
 MAX_EDGES = 600
 MAX_HEAT_MAPS = 48
-DATA, NETWORK, LOSS, GRADIENT = range(4)
+DATA, NETWORK, LOSS, GRADIENT, EXAMPLES = range(5)
+DATA_BOX, MATRIX_BOX = (0.04, 0.1, 0.3, 0.8), (0.04, 0.3, 0.3, 0.62)
+MAX_EXAMPLES = 8
 
 
 def grid(resolution: int, box: float = BOX) -> np.ndarray:
@@ -63,9 +65,9 @@ def class_rgba(probabilities, resolution: int, alpha: float = 0.6) -> np.ndarray
 
 
 def make_figure():
-    """The four axes: data, network, loss curves, gradient sizes."""
+    """The five axes: data (or confusion matrix), network, loss curves, gradient sizes, misclassified examples."""
     fig = new_figure(980, 400)
-    fig.add_axes((0.04, 0.1, 0.3, 0.8))  # the data (or the confusion matrix)
+    fig.add_axes(DATA_BOX)  # the data (or the confusion matrix)
     network = fig.add_axes((0.36, 0.02, 0.34, 0.92))
     loss = fig.add_axes((0.75, 0.58, 0.23, 0.34))
     gradient = fig.add_axes((0.75, 0.1, 0.23, 0.34))
@@ -77,6 +79,10 @@ def make_figure():
         ax.set_title(title, fontsize=9)
         ax.tick_params(labelsize=7)
     gradient.set_yscale("log")
+    examples = fig.add_axes((0.04, 0.02, 0.3, 0.14))
+    examples.set_axis_off()
+    examples.set_xlim(0, MAX_EXAMPLES)
+    examples.set_ylim(0, 1)
     return fig
 
 
@@ -84,6 +90,7 @@ def style_data_axes(ax, two_d: bool, classes: int) -> None:
     """The data axes: the [-6, 6]² plane, or the confusion matrix grid for data with more inputs."""
     ax.clear()
     ax.tick_params(labelsize=7)
+    ax.set_position(DATA_BOX if two_d else MATRIX_BOX)
     if two_d:
         ax.set_xlim(-BOX, BOX)
         ax.set_ylim(-BOX, BOX)
@@ -193,8 +200,11 @@ def curve_marks(history: dict, best_epoch: int) -> list:
         out.append(marks.line([best_epoch, best_epoch], [0, top], color=PALETTE[2], width=1, axes=LOSS))
     sizes = history["gradient_size"]
     for layer in range(sizes.shape[1] if sizes.ndim == 2 else 0):
-        out.append(marks.line(epochs, sizes[:, layer], color=PALETTE[(layer + 2) % len(PALETTE)], width=1.5,
-                              axes=GRADIENT))
+        color = PALETTE[(layer + 2) % len(PALETTE)]
+        out.append(marks.line(epochs, sizes[:, layer], color=color, width=1.5, axes=GRADIENT))
+        if len(epochs) and np.isfinite(sizes[-1, layer]) and sizes[-1, layer] > 0:
+            out.append(marks.text(epochs[-1], sizes[-1, layer], f"W{layer + 1}", color=color, size=9, ha="left",
+                                  axes=GRADIENT))
     return out
 
 
@@ -211,4 +221,20 @@ def confusion_marks(matrix) -> list:
     out = [marks.rects(cols, rows, 1, 1, fill=fills, edge="#ffffff", axes=DATA)]
     out += [marks.text(c + 0.5, r + 0.5, str(matrix[r, c]), size=8 if k > 5 else 10, axes=DATA)
             for r, c in zip(rows, cols) if matrix[r, c]]
+    return out
+
+
+def example_marks(X, wrong, image_shape=None) -> list:
+    """Up to MAX_EXAMPLES misclassified samples: as images (digits) or row numbers, with "true → predicted"."""
+    out = []
+    for slot, (row, true, guess) in enumerate(list(zip(*wrong))[:MAX_EXAMPLES]):
+        if image_shape is not None:
+            pixels = np.asarray(X[row], float).reshape(image_shape)
+            gray = np.round(255 * (1 - np.clip(pixels / max(pixels.max(), 1e-6), 0, 1))).astype(np.uint8)
+            rgba = np.stack([gray, gray, gray, np.full_like(gray, 255)], axis=-1)
+            out.append(marks.raster(rgba, (slot + 0.2, slot + 0.8, 0.35, 1.0), smooth=False, axes=EXAMPLES))
+        else:
+            out.append(marks.text(slot + 0.5, 0.7, text.ROW.format(row=int(row) + 1), size=8, axes=EXAMPLES))
+        out.append(marks.text(slot + 0.5, 0.15, text.TRUE_PREDICTED.format(true=true, predicted=guess), size=8,
+                              color=PALETTE[3], axes=EXAMPLES))
     return out

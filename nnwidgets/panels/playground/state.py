@@ -24,6 +24,7 @@ from ...core.playground import (
     fit,
     generate,
     init_params,
+    misclassified,
     probabilities,
     read_csv,
     split,
@@ -277,6 +278,14 @@ class PlaygroundState(PanelState):
         if self.problem == "regression" or len(X) == 0:
             return np.zeros((self.classes, self.classes), np.int64)
         return confusion_matrix(y, self.predict(X).argmax(axis=1), self.classes)
+
+    def misclassified(self, part: str = "test"):
+        """The wrongly classified samples of the "train" or "test" part: (index, true, predicted) arrays."""
+        d = self._data
+        X, y = (d.X_train, d.y_train) if part == "train" else (d.X_test, d.y_test)
+        if self.problem == "regression" or len(X) == 0:
+            return misclassified([], [])
+        return misclassified(y, self.predict(X).argmax(axis=1))
 
     # ---- drawing your own points ------------------------------------------------------------------------
     def add_point(self, x1: float, x2: float, label):

@@ -11,7 +11,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from ...core.playground import ACTIVATIONS, DATASETS, FEATURES, INITS, OPTIMIZERS
+from ...core.playground import ACTIVATIONS, DATASETS, FEATURES, INITS, OPTIMIZER_DEFAULTS, OPTIMIZERS
 from ...render import LayeredFigure
 from .._controls import bind, float_slider, log_slider, message_html
 from .._state import Panel
@@ -20,6 +20,7 @@ from . import drawing, text
 from .state import PlaygroundState
 
 TABS = ("playground",)
+OPTION_NAMES = ("momentum", "rho", "beta1", "beta2", "eps")
 
 
 class Playground(PlaygroundState, Panel):
@@ -40,7 +41,9 @@ class Playground(PlaygroundState, Panel):
         self._limits = None
         self._layout = None
         self._playing_task = None
+        self._option_busy = False
         self.controls = self._make_controls()
+        self._show_options()
         self.status = widgets.HTML()
         self.status.add_class("nnw-playground-status")
         self.formula = widgets.HTML()
@@ -93,10 +96,35 @@ class Playground(PlaygroundState, Panel):
                    lambda v: None if v == text.CUSTOM_DATA else v)
         self._link(c["hidden"], "hidden", lambda v: ", ".join(map(str, v)), _parse_hidden)
         self._link(c["early_stopping"], "early_stopping", lambda v: v or 0, lambda v: v or None)
+        for key in OPTION_NAMES:
+            c[key] = widgets.FloatText(description=key, step=0.01 if key != "eps" else 1e-8)
+            c[key].observe(lambda change, key=key: self._option_set(key, change["new"]), names="value")
+        self.observe(self._show_options, names=["optimizer", "optimizer_options"])
         c["play"].observe(self._play_toggled, names="value")
         c["step"].on_click(lambda _: self._step())
         c["reset"].on_click(lambda _: self.reset())
         return c
+
+    def _show_options(self, change=None) -> None:
+        """Show the current optimizer's hyperparameters (its saved value, else the race's default)."""
+        taken = OPTIMIZER_DEFAULTS[self.optimizer]
+        for key in OPTION_NAMES:
+            control = self.controls[key]
+            control.layout.display = None if key in taken else "none"
+            if key in taken:
+                self._option_busy = True
+                control.value = self.optimizer_options.get(key, taken[key])
+                self._option_busy = False
+
+    def _option_set(self, key: str, value) -> None:
+        if self._option_busy or key not in OPTIMIZER_DEFAULTS[self.optimizer]:
+            return
+        if value == self.optimizer_options.get(key, OPTIMIZER_DEFAULTS[self.optimizer][key]):
+            return
+        try:
+            self.optimizer_options = {**self.optimizer_options, key: value}
+        except ValueError:
+            self._show_options()
 
     def _link(self, control, name, shown, parsed) -> None:
         """A two-way link for a setting whose control shows it differently (text, 0 for None...)."""
@@ -207,7 +235,10 @@ class Playground(PlaygroundState, Panel):
     def _data_marks(self, two_d: bool) -> list:
         X_train, y_train, X_test, y_test = self.data
         if not two_d:
-            return drawing.confusion_marks(self.confusion("test" if len(X_test) else "train"))
+            part, X = ("test", X_test) if len(X_test) else ("train", X_train)
+            shape = (8, 8) if X.shape[1] == 64 else None
+            return drawing.confusion_marks(self.confusion(part)) + \
+                drawing.example_marks(X, self.misclassified(part), shape)
         out = []
         if len(X_train):
             cells = drawing.grid(drawing.GRID)
