@@ -221,22 +221,28 @@ def test_sizes_are_capped_before_anything_is_allocated():
 
 
 @given(st.tuples(st.integers(1, 9), st.integers(1, 9)), st.sampled_from([1, 2, 3, (1, 3), (3, 1), (2, 3)]),
-       st.integers(1, 3), st.sampled_from([0, 1, "same", "full", (2, 1)]), st.integers(1, 2))
+       st.integers(1, 3), st.sampled_from([0, 1, "same", "full", (2, 1)]), st.integers(1, 2),
+       st.sampled_from(["conv", "maxpool"]), st.booleans())
 @settings(max_examples=25, deadline=None)
-def test_the_state_calls_core_for_pads_formulas_windows_and_feeds(shape, kernel, stride, padding, dilation):
+def test_the_state_calls_core_for_pads_formulas_windows_and_feeds(shape, kernel, stride, padding, dilation, mode,
+                                                                   ceil_mode):
     try:
-        c = ConvState(input_shape=shape + (1,), kernel_size=kernel, stride=stride,
-                                           padding=padding, dilation=dilation)
+        c = ConvState(input_shape=shape + (1,), kernel_size=kernel, stride=stride, padding=padding,
+                      dilation=dilation, mode=mode, ceil_mode=ceil_mode)
     except ValueError:
         return
-    axes = axis_sizes(shape, kernel, stride, padding, dilation)
+    dilation, ceil_mode = (dilation, False) if mode == "conv" else (1, ceil_mode)  # as in PyTorch
+    axes = axis_sizes(shape, kernel, stride, padding, dilation, ceil_mode)
     assert c.output_spatial == tuple(a.size for a in axes)
     assert [c.formula(k) for k in range(2)] == [a.formula for a in axes]
     assert c.pads() == [(a.before, a.reach_after) for a in axes]
     ij = c.cell(c.output_cells - 1)
     assert c.window(ij) == window(ij, shape, kernel, stride, padding, dilation)
     assert c.receptive_field(ij) == receptive_field(ij, shape, kernel, stride, padding, dilation)
-    assert c.feeds(0, 0) == feeds((0, 0), shape, kernel, stride, padding, dilation)
+    assert c.feeds(0, 0) == feeds((0, 0), shape, kernel, stride, padding, dilation, ceil_mode)
+    for k in range(c.output_cells):  # feeds is the inverse of the windows the grid shows
+        for rc in c.receptive_field(c.cell(k)):
+            assert c.cell(k) in c.feeds(rc)
 
 
 # ---- saving and restoring ----------------------------------------------------------------------------------

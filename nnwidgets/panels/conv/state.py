@@ -14,7 +14,9 @@ from ...core.conv import conv2d, correlate1d, pool1d, pool2d
 from ...core.conv_shapes import (
     axis_sizes,
     check_pool_padding,
+    feeds,
     kernel_sizes,
+    receptive_field,
     size_conventions,
     window,
 )
@@ -218,13 +220,15 @@ class ConvState(PanelState):
 
     def receptive_field(self, *ij) -> list[tuple]:
         """The input cells (row, col) that output cell ``ij`` reads (padding left out)."""
-        ij = self._output_cell(ij)
-        return [p for p in self.window(ij) if all(0 <= v < n for v, n in zip(p, self.spatial))]
+        return receptive_field(self._output_cell(ij), self.spatial, self.kernel, self.stride, self.padding,
+                               self.effective_dilation)
 
     def feeds(self, *rc) -> list[tuple]:
         """Every output cell whose window reads input cell ``rc``."""
         rc = tuple(rc[0]) if len(rc) == 1 and isinstance(rc[0], (tuple, list)) else tuple(rc)
-        return [self.cell(k) for k in range(self.output_cells) if rc in self.window(self.cell(k))]
+        if len(rc) != len(self.spatial) or not all(checks.whole(v, 0, n - 1) for v, n in zip(rc, self.spatial)):
+            raise ValueError(f"input cell must be an index into {self.spatial}, got {short(rc)}")
+        return feeds(rc, self.spatial, self.kernel, self.stride, self.padding, self.effective_dilation, self.uses_ceil)
 
     # ---- formulas and conventions ------------------------------------------------------------------
     def formula(self, axis: int = 0) -> str:
