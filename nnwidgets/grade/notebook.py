@@ -199,7 +199,7 @@ def imports(tree: ast.AST) -> dict:
     return found
 
 
-def _dotted(node) -> str | None:
+def dotted(node) -> str | None:
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -224,10 +224,10 @@ def references(tree: ast.AST, aliases: dict) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             names = [f"{node.module}.{alias.name}" for alias in node.names]
         elif isinstance(node, (ast.Attribute, ast.Name)) and isinstance(node.ctx, ast.Load):
-            dotted = _dotted(node)
-            if dotted:
-                head, _, rest = dotted.partition(".")
-                names = [aliases[head] + ("." + rest if rest else "") if head in aliases else dotted]
+            spelled = dotted(node)
+            if spelled:
+                head, _, rest = spelled.partition(".")
+                names = [aliases[head] + ("." + rest if rest else "") if head in aliases else spelled]
         for name in names:
             hit = _matches(name, REFERENCES) or _matches(name, DYNAMIC)
             if hit and name not in found:
@@ -244,8 +244,7 @@ def check_calls(test: Cell, aliases: dict) -> tuple[list[ast.Call], list[str]]:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             continue
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
-            dotted = _dotted(statement.value.func) or ""
-            head, _, rest = dotted.partition(".")
+            head, _, rest = (dotted(statement.value.func) or "").partition(".")
             full = aliases.get(head, head) + ("." + rest if rest else "")
             if full.startswith("nnwidgets.checks.check_"):
                 calls.append(statement.value)

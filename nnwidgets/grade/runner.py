@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import functools
 import inspect
 import io
 import json
@@ -164,7 +163,7 @@ class Grader:
         return "note: " + "\n".join(notes) if notes else ""
 
     def _run_call(self, call: ast.Call, session: Session) -> None:
-        name = (notebook._dotted(call.func) or "").rsplit(".", 1)[-1]
+        name = (notebook.dotted(call.func) or "").rsplit(".", 1)[-1]
         check = getattr(checks, name)
         parameters = inspect.signature(check).parameters
         given = {k.arg for k in call.keywords}
@@ -223,5 +222,3 @@ def grade(assignment: str, paths, options: Options = Options(), workers: int = 1
     isolation = sorted({json.dumps(s.get("sandbox"), sort_keys=True) for s in submissions if s.get("sandbox")})
     return {"assignment": assignment, "submissions": submissions, "sandbox": [json.loads(i) for i in isolation]}
 
-
-grade_one = functools.partial(grade, workers=1)

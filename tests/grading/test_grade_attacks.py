@@ -203,3 +203,11 @@ def test_the_child_cannot_unpickle_anything_in_the_grader():
         wire.decode({"npy": __import__("base64").b64encode(b"\x93NUMPY\x01\x00v\x00{'descr': '|O', "
                                                            b"'fortran_order': False, 'shape': (1,), }" + b" " * 50
                                                            + b"\n").decode()})
+
+
+def test_patching_the_checks_fails_even_when_references_are_allowed(tmp_path):
+    """Without the reference scan the patches still change nothing: they patch the child's copy of nnwidgets,
+    while the grader's checks judge the (wrong) answers in its own process."""
+    attacks = {name: HW02[name] for name in ("rebind_checks", "patch_all", "patch_failure", "builtins_abs", "np_all",
+                                             "patch_close", "hidden_cases")}
+    run_attacks(tmp_path, "hw02_softmax_loss", attacks, options=Options(timeout=3, nproc=16, allow_references=True))
