@@ -6,6 +6,7 @@ SIGKILL (and, when the grader runs as root, every process of the child's own uid
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -20,6 +21,7 @@ from dataclasses import dataclass, replace
 
 from . import wire
 
+KILL = shutil.which("kill") or "/bin/kill"
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
@@ -156,8 +158,11 @@ class Sandbox:
                     raise ChildGone(f"your code ran for more than {timeout:g} s while {doing} (an endless loop?) "
                                     "and was stopped")
                 if not self.reader.feed():
-                    self.process.wait(timeout=5)
-                    code = self.process.returncode
+                    try:
+                        code = self.process.wait(timeout=2)
+                    except subprocess.TimeoutExpired:  # it closed its end of the pipe but lives on
+                        self.kill()
+                        raise ChildGone(f"your code closed the grader's pipe while {doing}") from None
                     self.kill()
                     raise ChildGone(f"your code's process ended while {doing}: {_death(code)}")
             reply = self.reader.message()
@@ -185,8 +190,9 @@ class Sandbox:
             pass
         if self.uid is not None:  # kill(-1) as that uid reaches the processes that left the group too
             for _ in range(2):
-                subprocess.run(["kill", "-9", "-1"], user=self.uid, group=self.uid, extra_groups=[],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                with contextlib.suppress(OSError):
+                    subprocess.run([KILL, "-9", "-1"], user=self.uid, group=self.uid, extra_groups=[],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         self.process.wait()
         shutil.rmtree(self.scratch, ignore_errors=True)
         if self.own_stdlib:

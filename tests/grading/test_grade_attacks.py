@@ -164,11 +164,16 @@ def test_hw05_reference_call_earns_nothing(tmp_path):
     assert "nnwidgets.conv_output_size" in graded["conv_reference"]["checks"][0]["message"]
 
 
-def test_hw01_replacing_the_gate_table_earns_nothing(tmp_path):
+def test_hw01_replacing_the_gate_table_or_closing_the_pipe_earns_nothing(tmp_path):
     attacks = {"gate_table": ({"nand": "from nnwidgets.checks import _basic\n_basic.GATES['NAND'] = (0, 0, 0, 0)\n"
-                                       "nand_weights = (0.0, 0.0, -1.0)\n"}, ["test-nand"])}
-    got, _ = run_attacks(tmp_path, "hw01_perceptron", attacks)
+                                       "nand_weights = (0.0, 0.0, -1.0)\n"}, ["test-nand"]),
+               "closes_the_pipe": ({"xor": "import os\nimport time\nand_weights = (0.5, 0.5, -0.7)\n"
+                                           "def xor(x1, x2):\n    os.closerange(3, 100)\n    time.sleep(60)\n"},
+                                   ["test-xor"])}
+    got, graded = run_attacks(tmp_path, "hw01_perceptron", attacks)
     assert got["gate_table"]["test-or"] == 1
+    assert got["closes_the_pipe"] == {"test-nand": 1, "test-or": 1, "test-xor": 0}
+    assert "closed the grader's pipe" in graded["closes_the_pipe"]["checks"][2]["message"]
 
 
 def test_writing_outside_the_scratch_folder_fails(tmp_path):
