@@ -343,3 +343,14 @@ def test_the_grids_the_panel_draws_are_capped():
     refused(c, "dilation", 32, "2016 cells wide", "at most 128")  # 32 + 2·992
     refused(c, "dilation", 2, "156 cells wide")  # 32 + 2·62
     assert c.dilation == 1 and c.output_shape == (63, 63, 1)
+
+
+def test_receptive_field_and_feeds_check_their_cells():
+    c = issue_panel()
+    for call, words in ((lambda: c.receptive_field(3, 0), "output cell must be an index into the output (3, 3)"),
+                        (lambda: c.receptive_field(True, 0), "output cell"),
+                        (lambda: c.feeds(7, 0), "input cell must be an index into the input (7, 7)"),
+                        (lambda: c.feeds("a"), "input cell")):
+        with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
+            call()
+    assert c.error == ""  # asking is not a change

@@ -215,7 +215,7 @@ class ConvState(PanelState):
     def _output_cell(self, ij) -> tuple:
         ij = tuple(ij[0]) if len(ij) == 1 and isinstance(ij[0], (tuple, list)) else tuple(ij)
         if len(ij) != len(self.spatial) or not all(checks.whole(i, 0, n - 1) for i, n in zip(ij, self.output_spatial)):
-            raise ValueError(f"output cell must be an index into {self.output_spatial}, got {short(ij)}")
+            raise ValueError(text.BAD_OUTPUT_CELL.format(shape=self.output_spatial, value=short(ij)))
         return ij
 
     def receptive_field(self, *ij) -> list[tuple]:
@@ -227,7 +227,7 @@ class ConvState(PanelState):
         """Every output cell whose window reads input cell ``rc``."""
         rc = tuple(rc[0]) if len(rc) == 1 and isinstance(rc[0], (tuple, list)) else tuple(rc)
         if len(rc) != len(self.spatial) or not all(checks.whole(v, 0, n - 1) for v, n in zip(rc, self.spatial)):
-            raise ValueError(f"input cell must be an index into {self.spatial}, got {short(rc)}")
+            raise ValueError(text.BAD_INPUT_CELL.format(shape=self.spatial, value=short(rc)))
         return feeds(rc, self.spatial, self.kernel, self.stride, self.padding, self.effective_dilation, self.uses_ceil)
 
     # ---- formulas and conventions ------------------------------------------------------------------
