@@ -74,6 +74,7 @@ class Limits:
     file_mb: int = 16          # the largest file the child may write
     start_timeout: float = 30.0
     stdlib: tuple[str, str] | None = None  # from readable_stdlib(), when the child needs a readable copy
+    own_uid: bool = True       # as root: run the child as a uid of its own (False: as the grader's user)
 
 
 class ChildGone(Exception):
@@ -111,9 +112,9 @@ class Sandbox:
     def __init__(self, limits: Limits):
         self.limits = limits
         self.scratch = tempfile.mkdtemp(prefix="nnwidgets-grade-")
-        self.own_stdlib = readable_stdlib() if limits.stdlib is None else None  # a copy for this child only
+        self.uid = random.randrange(3_000_000, 4_000_000) if os.geteuid() == 0 and limits.own_uid else None
+        self.own_stdlib = readable_stdlib() if limits.stdlib is None and self.uid else None  # for this child only
         limits = replace(limits, stdlib=limits.stdlib or self.own_stdlib)
-        self.uid = random.randrange(3_000_000, 4_000_000) if os.geteuid() == 0 else None
         if self.uid is not None:
             os.chown(self.scratch, self.uid, self.uid)
         nproc = limits.nproc if self.uid is not None else _user_threads(os.getuid()) + limits.nproc

@@ -216,3 +216,17 @@ def test_patching_the_checks_fails_even_when_references_are_allowed(tmp_path):
     attacks = {name: HW02[name] for name in ("rebind_checks", "patch_all", "patch_failure", "builtins_abs", "np_all",
                                              "patch_close", "hidden_cases")}
     run_attacks(tmp_path, "hw02_softmax_loss", attacks, options=Options(timeout=3, nproc=16, allow_references=True))
+
+
+def test_without_a_uid_of_its_own_a_user_namespace_still_isolates_files_and_network():
+    """What a grader that does not run as root gets (an unprivileged user namespace), tried here as root."""
+    shared = Path(tempfile.gettempdir()) / f"nnwidgets-grade-userns-{os.getpid()}"
+    with Sandbox(Limits(timeout=10, own_uid=False)) as box:
+        if box.applied["network"] != "namespace":
+            pytest.skip(f"user namespaces are not available here ({box.applied})")
+        assert box.applied["filesystem"] == "read-only except the scratch folder"
+        assert not box.request({"op": "run", "code": f"open({str(shared)!r}, 'w').write('x')"})["ok"]
+        assert box.request({"op": "run", "code": "open('scratch.txt', 'w').write('x')"})["ok"]
+        reply = box.request({"op": "run", "code": "import _socket\n_socket.socket().connect(('1.1.1.1', 80))"})
+        assert not reply["ok"] and "unreachable" in reply["error"]
+    assert not shared.exists()
