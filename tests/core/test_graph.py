@@ -209,7 +209,7 @@ def test_issue11_finite_differences_at_the_size_limit_build_no_identity():
 
 def test_issue11_a_30000_op_loop_is_stopped_early():
     def loop(x):
-        for k in range(30_000):
+        for _ in range(30_000):
             x = x * 1.0001
         return x
 

@@ -118,8 +118,8 @@ def test_fan_out_shows_the_gradients_being_summed():
         g.step()
         lines += g.explain()
     fan = [line for line in lines if line.startswith("fan-out: x feeds 2 nodes")]
-    assert fan[0].endswith("= 1 (1 of 2 arrived)") and fan[-1] == "fan-out: x feeds 2 nodes, so its gradients add up: " \
-        "1 + −2 = −1 (all arrived)"
+    assert fan[0].endswith("= 1 (1 of 2 arrived)")
+    assert fan[-1] == "fan-out: x feeds 2 nodes, so its gradients add up: 1 + −2 = −1 (all arrived)"
 
 
 def test_sigmoid_collapse_and_expand():
