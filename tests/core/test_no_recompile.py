@@ -102,3 +102,15 @@ def test_conv_panel_compiles_each_configuration_once_and_never_while_scrubbing(c
         c.position = position
     c.selected_input = (3, 3)
     assert count_compiles.count == before, count_compiles.programs[before:]
+
+
+def test_no_compiles_when_editing_a_backprop_formula_panel(count_compiles):
+    g = nw.BackpropStepper("tanh(w*x + b) * exp(-x)", w=0.5, x=1.0, b=0.1)  # building it compiles
+    g.set_input("x", 0.8)
+    before = count_compiles.count
+    for value in np.linspace(-1, 1, 20):
+        g.set_input("w", float(value))
+        g.step()
+    g.position = 0
+    g.set_input("b", -0.3)
+    assert count_compiles.count == before, count_compiles.programs[before:]
