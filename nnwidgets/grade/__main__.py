@@ -43,7 +43,8 @@ def main(argv=None) -> int:
     if args.nbgrader:
         from . import nbgrader  # only with --nbgrader: nbgrader is an optional dependency
 
-        course = nbgrader.submissions(args.nbgrader, assignment.name)
+        name = nbgrader.assignment_name(assignment.path)
+        course = nbgrader.submissions(args.nbgrader, name, assignment.path.stem)
         paths += [path for _, path in course]
     if not paths:
         parser().error("no submissions: give notebooks, or --nbgrader COURSE_DIR with submitted notebooks")
@@ -54,8 +55,8 @@ def main(argv=None) -> int:
         report.write_json(result, args.json)
     if course:
         graded = [(student, path, r) for (student, path), r in zip(course, result["submissions"][-len(course):])]
-        nbgrader.write_gradebook(args.nbgrader, assignment.name, assignment.tests, graded)
-        nbgrader.write_feedback(args.nbgrader, assignment.name, graded)
+        nbgrader.write_gradebook(args.nbgrader, name, assignment.tests, graded)
+        nbgrader.write_feedback(args.nbgrader, name, graded)
     return 0
 
 

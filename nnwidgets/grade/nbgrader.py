@@ -13,9 +13,15 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 
-def submissions(course: Path, name: str) -> list[tuple[str, Path]]:
-    """(student id, notebook path) for every submitted notebook of assignment ``name``."""
-    return sorted((path.parents[1].name, path) for path in Path(course).glob(f"submitted/*/{name}/*.ipynb"))
+def assignment_name(source: Path) -> str:
+    """nbgrader's name for the assignment of a source notebook: its folder in ``source/``, else the file's stem."""
+    source = Path(source)
+    return source.parent.name if source.parent.parent.name == "source" else source.stem
+
+
+def submissions(course: Path, name: str, notebook: str) -> list[tuple[str, Path]]:
+    """(student id, path) for every submitted copy of ``notebook`` (a stem) in assignment ``name``."""
+    return sorted((path.parents[1].name, path) for path in Path(course).glob(f"submitted/*/{name}/{notebook}.ipynb"))
 
 
 def _grade_cells(gradebook, name: str, notebook: str, tests) -> None:

@@ -63,3 +63,15 @@ def test_feedback_pages_give_messages_but_never_the_cases(course):
     assert "4 of 6 points" in page and "check_softmax" in page
     assert "input:" not in page and "expected:" not in page and "got:" not in page
     assert (course / "feedback" / "alice" / NAME / f"{NAME}.grade.html").read_text().count("passed") == 3
+
+
+def test_an_instructors_source_notebook_names_its_assignment_by_folder(tmp_path):
+    from nnwidgets.grade import nbgrader as bridge
+
+    assert bridge.assignment_name(tmp_path / "source" / "ps1" / "problems.ipynb") == "ps1"
+    assert bridge.assignment_name(HOMEWORK / f"{NAME}.ipynb") == NAME
+    for student, notebook in (("ann", "problems"), ("ann", "scratch"), ("ben", "problems")):
+        (tmp_path / "submitted" / student / "ps1").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "submitted" / student / "ps1" / f"{notebook}.ipynb").write_text("{}")
+    found = bridge.submissions(tmp_path, "ps1", "problems")
+    assert [(student, path.name) for student, path in found] == [("ann", "problems.ipynb"), ("ben", "problems.ipynb")]
