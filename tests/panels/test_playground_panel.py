@@ -177,7 +177,7 @@ def test_panel_surface_and_the_image_changes(pg):
     assert len(pg.data[0]) == before + 1 and pg.points[-1][:2] == (1.0, -2.0)
     pg.control("dataset").value = "gauss"
     assert pg.dataset == "gauss" and pg.points == ()
-    assert "epoch 0" in pg.status.value and "h1 = tanh" in pg.formula.value
+    assert "epoch 0" in pg.status.value and "h1 = tanh" in pg.formula_box.value
     pg.control("hidden").value = "__import__('os')"
     assert pg.hidden == (4,) and "hidden" in pg.error
     d = pg.to_dict()

@@ -244,6 +244,13 @@ class PlaygroundState(PanelState):
     def architecture(self):
         return self._arch
 
+    @property
+    def formula(self) -> str:
+        """The current network written out, one line a layer (h0 are the inputs)."""
+        width = self._data.X_train.shape[1]
+        names = self.features if width == 2 else [f"x{i + 1}" for i in range(min(width, 4))] + ["..."] * (width > 4)
+        return text.formula(self._arch.sizes, self.activation, self._arch.output, names, self.batch_norm)
+
     def _inputs(self, X) -> np.ndarray:
         X = np.asarray(X, np.float32)
         return feature_map(X, self.features) if X.shape[1] == 2 and self._data.X_train.shape[1] == 2 else X

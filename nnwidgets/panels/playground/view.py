@@ -46,13 +46,13 @@ class Playground(PlaygroundState, Panel):
         self._show_options()
         self.status = widgets.HTML()
         self.status.add_class("nnw-playground-status")
-        self.formula = widgets.HTML()
+        self.formula_box = widgets.HTML()
         self.figure.canvas.on_click(self._clicked)
         buttons = widgets.HBox([self.controls["play"], self.controls["step"], self.controls["reset"]])
         settings_box = widgets.GridBox([c for n, c in self.controls.items() if n not in ("play", "step", "reset")],
                                        layout=widgets.Layout(grid_template_columns="repeat(4, 240px)"))
         self.view = widgets.VBox([widgets.HBox([buttons, self.status]), self.figure.canvas, settings_box,
-                                  self.formula])
+                                  self.formula_box])
         self.observe(self.redraw, names="revision")
         self.observe(self._show_error, names="error")
         self.redraw()
@@ -226,10 +226,7 @@ class Playground(PlaygroundState, Panel):
             self.figure.refresh_static()
         self.figure.update(self._data_marks(two_d) + self._network_marks(two_d)
                            + drawing.curve_marks(self.history, self.best_epoch))
-        names = self.features if two_d else [f"x{i + 1}" for i in range(self._data.X_train.shape[1])][:8]
-        formula = text.formula(self.architecture.sizes, self.activation, self.architecture.output, names,
-                               self.batch_norm)
-        self.formula.value = f"<pre style='margin:0'>{html.escape(formula)}</pre>"
+        self.formula_box.value = f"<pre style='margin:0'>{html.escape(self.formula)}</pre>"
         self._show_error()
 
     def _data_marks(self, two_d: bool) -> list:
