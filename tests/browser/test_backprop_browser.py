@@ -1,8 +1,12 @@
-"""The backprop stepper in a real Chromium via Voila: clicking "step" highlights a node and changes the picture."""
+"""The backprop stepper in a real Chromium via Voila: clicking "step" highlights a node and changes the picture,
+and after every action the kernel's saved state (``to_dict``) is what the page shows."""
+import json
 from pathlib import Path
 
 import pytest
 from harness import PROBE_JS, chromium_page, open_panel, press_and_time, voila
+
+import nnwidgets as nw
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 HERE = Path(__file__).parent
@@ -22,6 +26,16 @@ COUNT_ORANGE = """
 """
 
 
+def kernel_state(page, expected_part: dict) -> dict:
+    """The panel's ``to_dict()`` as the kernel last sent it, once it holds ``expected_part``."""
+    check = " && ".join(f"s[{json.dumps(k)}] !== undefined && JSON.stringify(s[{json.dumps(k)}]) === "
+                        f"{json.dumps(json.dumps(v, separators=(',', ':')))}" for k, v in expected_part.items())
+    page.wait_for_function("() => { const e = document.querySelector('.nnw-kernel-state');"
+                           " if (!e || !e.innerText) return false; const s = JSON.parse(e.innerText);"
+                           f" return {check}; }}", timeout=10_000)
+    return json.loads(page.inner_text(".nnw-kernel-state"))
+
+
 def click_and_wait(page, css):
     page.evaluate(PROBE_JS, "canvas.nnwidgets-canvas")
     before = page.evaluate("() => window.__nnw.checksum()")
@@ -32,19 +46,33 @@ def click_and_wait(page, css):
 
 
 def test_step_highlights_the_node_and_changes_the_picture(chromium_path):
+    headless = json.loads(json.dumps(nw.BackpropStepper.preset("sigmoid_neuron").to_dict()))
     with voila(HERE / "backprop_panel.ipynb") as url, chromium_page(chromium_path) as page:
         open_panel(page, url, slider_class="nnw-bp-position")
         assert "step 0 of 16" in page.inner_text(EXPLAIN)
+        assert kernel_state(page, {"position": 0}) == headless  # showing the page changed nothing
         assert page.evaluate(COUNT_ORANGE) == 0  # nothing highlighted before the first step
         before, after = click_and_wait(page, ".nnw-bp-step")
         assert after != before, "the canvas pixels did not change"
         page.wait_for_function(f"() => document.querySelector('{EXPLAIN}').innerText.includes('step 1 of 16')")
         assert "mul = w0 × x0 = 2 × −1 = −2" in page.inner_text(EXPLAIN)
+        assert kernel_state(page, {"position": 1}) == headless | {"position": 1}
         assert page.evaluate(COUNT_ORANGE) > 200, "no highlighted node on the canvas"
         result = press_and_time(page, "nnw-bp-position", "End")  # scrub to the end of the backward pass
         assert result["after"] != result["before"]
         page.wait_for_function(f"() => document.querySelector('{EXPLAIN}').innerText.includes('step 16 of 16')")
         assert "∂f/∂w0 ← upstream × local = 0.196612 × −1 = −0.196612" in page.inner_text(EXPLAIN)
         assert "done" in page.inner_text(EXPLAIN) and page.evaluate(COUNT_ORANGE) == 0
+        assert kernel_state(page, {"position": 16}) == headless | {"position": 16}
+        page.locator(".nnw-bp-sigmoid button", has_text="collapsed").click()  # 3 nodes fewer: position clamped
+        page.wait_for_function(f"() => document.querySelector('{EXPLAIN}').innerText.includes('step 10 of 10')")
+        assert kernel_state(page, {"sigmoid": "collapsed"}) == headless | {"sigmoid": "collapsed", "position": 10}
+        page.locator(".nnw-bp-input-w0 input").fill("1.5")
+        page.locator(".nnw-bp-input-w0 input").press("Enter")
+        page.wait_for_function("() => JSON.parse(document.querySelector('.nnw-kernel-state').innerText)"
+                               ".inputs.w0 === 1.5", timeout=10_000)
+        saved = kernel_state(page, {"sigmoid": "collapsed"})
+        assert saved == headless | {"sigmoid": "collapsed", "position": 10,
+                                    "inputs": headless["inputs"] | {"w0": 1.5}}
         ours = [e for e in page.nnw_console if "nnwidgets" in e or "anywidget" in e or "pageerror" in e]
         assert not ours, ours
