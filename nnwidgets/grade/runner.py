@@ -81,15 +81,23 @@ class Grader:
         return cells
 
     def _problems(self, solutions: dict) -> dict:
-        """grade_id -> the reasons its check scores 0 before running: references used, instructor names redefined."""
-        sources = {c.cell_id: c.source for c in self.assignment.cells if c.role == "solution"}
-        instructor, aliases = self.assignment.setup_names(), self.assignment.aliases
+        """grade_id -> the reasons its check scores 0 before running: references in the cells it depends on (by the
+        names they use), and a name of the instructor's cells that the check's call uses and a solution cell
+        redefined (the grader uses its own copy anyway; the redefinition is what a student tried)."""
+        aliases, order = self.assignment.aliases, self.assignment.cells
+        setup_after = {}  # solution cell -> names a later setup cell binds again (those redefinitions do not last)
+        for i, cell in enumerate(order):
+            if cell.role == "solution":
+                setup_after[cell.cell_id] = set().union(*(notebook.bound_names(notebook.parse(c.source))
+                                                          for c in order[i + 1:] if c.role == "setup"))
+        instructor = self.assignment.setup_names()
         cells = {}
         for cell_id, code in solutions.items():
             tree = notebook.parse(code)
             own_imports = notebook.imports(tree)
-            redefined = {n for n in notebook.bound_names(tree) & instructor
-                         if n not in notebook.bound_names(notebook.parse(sources[cell_id]))
+            source = next(c.source for c in order if c.cell_id == cell_id)
+            redefined = {n for n in notebook.bound_names(tree) & instructor - setup_after[cell_id]
+                         if n not in notebook.bound_names(notebook.parse(source))
                          and not (n in own_imports and own_imports[n] == aliases.get(n))}
             used = [] if self.options.allow_references else notebook.references(tree, aliases)
             cells[cell_id] = (notebook.bound_names(tree), notebook.loaded_names(tree), used, redefined)
@@ -97,6 +105,7 @@ class Grader:
         for test in self.assignment.tests:
             calls, _ = notebook.check_calls(test, aliases)
             wanted = set().union(*(notebook.loaded_names(c) for c in calls)) if calls else set()
+            graders = set(wanted)  # the names the grader itself uses for this check
             deps, frontier = set(), set(wanted)
             while frontier:
                 new = {cid for cid, (bound, *_rest) in cells.items() if bound & frontier} - deps
@@ -109,10 +118,9 @@ class Grader:
                     reasons.append(f"cell {cell_id!r} uses {', '.join(used)}: a library or nnwidgets function that "
                                    "gives the answer away (or an import the grader cannot see); this assignment asks "
                                    "for your own code")
-                hit = redefined & wanted if cell_id not in deps else redefined
-                if hit:
-                    reasons.append(f"cell {cell_id!r} redefines {', '.join(sorted(hit))}, which the instructor's "
-                                   "cells define and this check uses")
+                if redefined & graders:
+                    reasons.append(f"cell {cell_id!r} redefines {', '.join(sorted(redefined & graders))}, which the "
+                                   "instructor's cells define and this check uses")
             found[test.cell_id] = reasons
         return found
 

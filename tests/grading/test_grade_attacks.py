@@ -230,3 +230,12 @@ def test_without_a_uid_of_its_own_a_user_namespace_still_isolates_files_and_netw
         reply = box.request({"op": "run", "code": "import _socket\n_socket.socket().connect(('1.1.1.1', 80))"})
         assert not reply["ok"] and "unreachable" in reply["error"]
     assert not shared.exists()
+
+
+def test_a_helper_named_like_an_instructor_function_is_fine_when_the_instructor_cell_comes_later(tmp_path):
+    """hw01's `perceptron` cell comes after the NAND cell: a student's own perceptron there does no harm."""
+    path = submission(tmp_path, "hw01_perceptron", "helper", {
+        "nand": "def perceptron(x1, x2, weights):\n    return int(np.dot(weights[:2], (x1, x2)) + weights[2] > 0)\n"
+                "nand_weights = (-0.5, -0.5, 0.7)\n"
+                "print([perceptron(a, b, nand_weights) for a in (0, 1) for b in (0, 1)])"})
+    assert sum(points(grade("hw01_perceptron", [path], OPTIONS))["helper"].values()) == FULL["hw01_perceptron"]
