@@ -14,6 +14,10 @@ import numpy as np
 from . import wire
 from .session import Session
 
+#: inspect's parameter kinds by their number (as the child sends them)
+KINDS = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.VAR_POSITIONAL,
+         inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.VAR_KEYWORD)
+
 
 class StudentError(Exception):
     """The student's code raised: the subclass carries the student's exception name (see ``_raise``)."""
@@ -36,7 +40,7 @@ def _signature(described):
     for name, kind, has_default in described:
         if not (isinstance(name, str) and name.isidentifier() and kind in range(5)):
             return None
-        parameters.append(inspect.Parameter(name, inspect._ParameterKind(kind),
+        parameters.append(inspect.Parameter(name, KINDS[kind],
                                             default=wire.Opaque("default") if has_default else inspect.Parameter.empty))
     try:
         return inspect.Signature(parameters)
