@@ -91,10 +91,10 @@ def _nbgrader_cells(notebook: dict) -> list[Cell]:
             continue
         meta = cell.get("metadata", {}).get("nbgrader", {})
         cell_id = meta.get("grade_id", f"cell-{index}")
-        if meta.get("grade"):
-            cells.append(Cell("test", cell_id, _code(cell), float(meta.get("points", 0))))
-        elif meta.get("solution"):
+        if meta.get("solution"):  # with grade too it is a manually graded answer: run, not graded here
             cells.append(Cell("solution", cell_id, _code(cell)))
+        elif meta.get("grade"):
+            cells.append(Cell("test", cell_id, _code(cell), float(meta.get("points", 0))))
         else:
             cells.append(Cell("setup", cell_id, _code(cell)))
     return cells

@@ -85,3 +85,28 @@ def test_cli_refuses_bad_arguments(tmp_path):
     run = subprocess.run([sys.executable, "-m", "nnwidgets.grade", "--assignment", "hw99", str(tmp_path / "x.ipynb")],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "hw99" in run.stderr and "hw01_perceptron" in run.stderr
+
+
+def test_an_instructors_own_notebook_with_a_manually_graded_answer(tmp_path):
+    """A source notebook of one's own: its checks are graded, a manually graded answer cell (solution and grade)
+    runs but is left to the instructor, a grade cell without a check call says it cannot be graded here."""
+    import nbformat
+
+    def cell(source, **meta):
+        return nbformat.v4.new_code_cell(source, metadata={"nbgrader": {"schema_version": 3, "locked": False,
+                                                                        "task": False, **meta}} if meta else {})
+
+    nb = nbformat.v4.new_notebook(cells=[
+        cell("import numpy as np\nfrom nnwidgets import checks"),
+        cell("def relu_sum(x):\n    return np.maximum(x, 0).sum()", grade_id="ans", solution=True, grade=False),
+        cell("explain = 'ReLU keeps positives'", grade_id="essay", solution=True, grade=True, points=3),
+        cell("checks.check_answer('seed_cnn_flatten_size', relu_sum(np.array([1960.0, -5.0])))",
+             grade_id="t1", solution=False, grade=True, points=2),
+        cell("assert relu_sum(np.array([-1.0])) == 0", grade_id="t2", solution=False, grade=True, points=1)])
+    source = tmp_path / "my_hw.ipynb"
+    nbformat.write(nb, source)
+    result = grade(str(source), [source], OPTIONS)
+    checks_ = {c["name"]: c for c in result["submissions"][0]["checks"]}
+    assert set(checks_) == {"t1", "t2"}
+    assert checks_["t1"]["points"] == 2 and checks_["t2"]["points"] == 0
+    assert "calls no nnwidgets.checks function" in checks_["t2"]["message"]
