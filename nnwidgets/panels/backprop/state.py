@@ -7,19 +7,19 @@ between calls or is too big to draw are refused with a sentence naming the param
 """
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 from traitlets import Int
 
-from ..._validate import LIMIT, finite_array, shown
+from ..._validate import shown
 from ...core.formula import CONSTANTS, FUNCTIONS, MAX_LENGTH, parse_formula
-from ...core.graph import MAX_INPUT_ENTRIES, SIGMOID_MODES, check_input_sizes, input_names, trace_graph
+from ...core.graph import SIGMOID_MODES, input_names, trace_graph
 from ...core.graph_eval import evaluate, finite_difference_program, first_non_finite
 from ...core.graph_rules import rule
 from .._state import PanelState
 from .._traits import Checked, one_of
+from . import settings as valid
 from . import text
 from .presets import PRESETS
 
@@ -45,71 +45,18 @@ class GraphNode:
         return getattr(self, key)
 
 
-def check_inputs(names: list[str], values: dict) -> dict:
-    """``values`` as floats (scalars) or float32 arrays, with every name of ``fn`` and no other."""
-    missing = [n for n in names if n not in values]
-    extra = [n for n in values if n not in names]
-    signature = f"fn({', '.join(names)})"
-    for found, template in ((missing, text.MISSING), (extra, text.UNKNOWN)):
-        if found:
-            raise ValueError(template.format(plural="s" if len(found) > 1 else "", names=", ".join(map(repr, found)),
-                                             signature=signature, all=", ".join(names)))
-    out = {}
-    for name in names:
-        value = values[name]
-        if isinstance(value, (bool, np.bool_, str)) or value is None:
-            raise ValueError(text.NOT_A_NUMBER.format(name=name, value=shown(value)))
-        array = finite_array(name, value, dtype="float64", max_entries=MAX_INPUT_ENTRIES)
-        if array.size == 0:
-            raise ValueError(text.EMPTY.format(name=name, value=shown(value)))
-        if np.abs(array).max() > LIMIT:
-            raise ValueError(text.OUT_OF_RANGE.format(name=name, low=-LIMIT, high=LIMIT, value=shown(value)))
-        out[name] = float(array) if array.ndim == 0 else array.astype(np.float32)
-    check_input_sizes({n: np.shape(v) for n, v in out.items()})
-    return out
-
-
-def _preset_name(name, value):
-    if value == "":
-        return ""
-    if not isinstance(value, str) or value not in PRESETS:
-        raise ValueError(text.PRESET_NAME.format(names=", ".join(PRESETS), value=shown(value)))
-    return value
-
-
-def _text(limit):
-    def check(name, value):
-        if not isinstance(value, str) or len(value) > limit:
-            raise ValueError(text.TEXT_SETTING.format(name=name, limit=limit, value=shown(value)))
-        return value
-    return check
-
-
-def _inputs(name, value):
-    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise ValueError(text.INPUTS_NOT_DICT.format(value=shown(value)))
-    return dict(value)
-
-
-def _position(name, value):
-    """A whole number of steps from 0 (the upper end depends on the graph: ``check_together``)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise ValueError(text.POSITION_TYPE.format(value=shown(value)))
-    return int(value)
-
-
 class BackpropState(PanelState):
     """A function of named inputs, its graph, and a position in the forward-then-backward walk."""
 
     SETTINGS = ("tab", "preset_name", "formula", "title", "inputs", "sigmoid", "position")
 
     tab = Checked(TABS[0], one_of(TABS))
-    preset_name = Checked(DEFAULT_PRESET, _preset_name)
-    formula = Checked("", _text(MAX_LENGTH))
-    title = Checked(PRESETS[DEFAULT_PRESET].title, _text(MAX_TITLE))
-    inputs = Checked(dict(PRESETS[DEFAULT_PRESET].inputs), _inputs)
+    preset_name = Checked(DEFAULT_PRESET, valid.preset_name)
+    formula = Checked("", valid.short_text(MAX_LENGTH))
+    title = Checked(PRESETS[DEFAULT_PRESET].title, valid.short_text(MAX_TITLE))
+    inputs = Checked(dict(PRESETS[DEFAULT_PRESET].inputs), valid.inputs_dict)
     sigmoid = Checked("as written", one_of(SIGMOID_MODES))
-    position = Checked(0, _position)
+    position = Checked(0, valid.position)
     revision = Int(0, help="derived: counts accepted changes, so a view redraws once per change")
 
     def __init__(self, fn=None, *, sigmoid: str = "as written", title: str | None = None, position: int = 0,
@@ -178,7 +125,7 @@ class BackpropState(PanelState):
                 names=", ".join(values["inputs"]), formula=values["formula"]) if values["formula"] else "")
         values = values | adjusted
         key, fn, names = self._function(values)
-        inputs = check_inputs(names, values["inputs"])
+        inputs = valid.check_inputs(names, values["inputs"])
         graph, evaluation = self._derive(key, fn, inputs, values["sigmoid"])
         total = 2 * len(graph.ops)
         if "position" in changed and not 0 <= values["position"] <= total:
@@ -293,6 +240,11 @@ class BackpropState(PanelState):
         """(consumer name, gradient) for each use of ``operand`` the backward pass has processed so far."""
         return [(self.graph.ops[k].name, self.evaluation.sent[k][i]) for k, i in self.graph.consumers(operand)
                 if self.reached(k) and i in self.evaluation.sent[k]][::-1]
+
+    def received_total(self, operand):
+        """The sum of the gradients ``operand`` has received so far (fan-out adds them), or None before any."""
+        got = self.received(operand)
+        return sum(np.asarray(g, float) for _, g in got) if got else None
 
     @property
     def nodes(self) -> list[GraphNode]:

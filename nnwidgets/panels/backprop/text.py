@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...core.graph import MAX_OPS, grad_operands
+from ...core.graph import grad_operands
 from ...core.graph_rules import rule
 from .._controls import number
 
@@ -46,7 +46,6 @@ FN_TYPE = ("fn must be a function of the inputs such as lambda x, y: x * y, or a
 NOT_SAVABLE = ("this panel was built from a Python function, which cannot be saved as data: build it with "
                "BackpropStepper.preset(name) or from a formula string such as BackpropStepper('x*y + 3', x=2.0, "
                "y=3.0) to save and restore it")
-TOO_MANY = f"the stepper draws at most {MAX_OPS} operations"
 
 INFIX = {"add": "+", "add_any": "+", "sub": "−", "mul": "×", "div": "÷"}
 
@@ -115,7 +114,7 @@ def backward_lines(state, k: int) -> list[str]:
         uses = graph.consumers(operand)
         if len(uses) > 1:
             got = state.received(operand)
-            total = sum(np.asarray(g, float) for _, g in got)
+            total = state.received_total(operand)
             terms = " + ".join(show(g) for _, g in got)
             status = "all arrived" if len(got) == len(uses) else f"{len(got)} of {len(uses)} arrived"
             lines.append(f"fan-out: {target} feeds {len(uses)} nodes, so its gradients add up: "

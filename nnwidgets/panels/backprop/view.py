@@ -206,9 +206,8 @@ class BackpropView(widgets.VBox):
         for name in graph.inputs:
             x, y = pos[("input", name)]
             texts.append((x, y + 0.22, label(state.inputs[name]), VALUE))
-            got = state.received(Operand("input", name))
-            if got:
-                total = sum(np.asarray(g, float) for _, g in got)
+            total = state.received_total(Operand("input", name))
+            if total is not None:
                 texts.append((x, y - 0.24, label(total), GRAD))
         for j, op in enumerate(graph.ops):
             x, y = pos[("node", j)]
