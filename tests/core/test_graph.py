@@ -1,5 +1,6 @@
 """core.graph: jaxpr -> nodes, the node-by-node backward pass against jax.grad, finite differences and the seeds."""
 import inspect
+import sys
 import time
 
 import jax
@@ -213,11 +214,11 @@ def test_issue11_a_30000_op_loop_is_stopped_early():
             x = x * 1.0001
         return x
 
-    start = time.perf_counter()
+    profiler, start = sys.getprofile(), time.perf_counter()
     with pytest.raises(ValueError, match=f"far more than 60 operations.*after {MAX_TRACED} primitive calls"):
         trace_graph(loop, {"x": 1.0})
     assert time.perf_counter() - start < 1.0  # the cap issue 11 asks for: well under a second
-    assert __import__("sys").getprofile() is None  # the guard leaves no profiler behind
+    assert sys.getprofile() is profiler  # the guard puts back whatever profiler was there
 
 
 def test_issue11_a_function_that_changes_between_calls_is_refused():
