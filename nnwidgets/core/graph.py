@@ -75,6 +75,7 @@ class Graph:
     inputs: dict  # name -> (shape, dtype) in the function's argument order
     ops: list
     output: int  # index of the op whose value is the function's output
+    program: object = field(default=None, compare=False, repr=False)  # the jitted evaluation, built on first use
 
     def operand_dtype(self, operand: Operand):
         if operand.kind == "input":

@@ -82,9 +82,9 @@ def evaluate(graph: Graph, inputs: dict) -> Evaluation:
 
     The jitted program is built once per graph: new input values never recompile.
     """
-    program = getattr(graph, "_program", None)
-    if program is None:
-        program = graph._program = _program(graph)
+    if graph.program is None:
+        graph.program = _program(graph)
+    program = graph.program
     dtypes = [graph.inputs[n][1] for n in graph.inputs]
     out = jax.device_get(program(*(np.asarray(inputs[n], dtype=d) for n, d in zip(graph.inputs, dtypes))))
     values, node_grads, sent, local, input_grads = out
