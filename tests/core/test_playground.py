@@ -18,6 +18,7 @@ from nnwidgets.core.playground import (
     check_pair,
     cross_validate,
     data_loss,
+    epoch_key,
     feature_map,
     fit,
     forward,
@@ -32,6 +33,7 @@ from nnwidgets.core.playground import (
     train_epoch,
 )
 from nnwidgets.core.playground.network import NormStats, Params
+from nnwidgets.core.playground.training import CHUNK
 from nnwidgets.data.digits import load_digits
 
 # ---- a NumPy reference of the same network, written out by hand (float64) --------------------------------
@@ -423,3 +425,21 @@ def test_every_optimizer_follows_the_race_rules(kind):
     W, b = np_rule(kind, 0.05, 8, grad_of, [W0.astype(np.float64), b0.astype(np.float64)])
     np.testing.assert_allclose(result.state.params.layers[0][0], W, rtol=2e-5, atol=2e-6)
     np.testing.assert_allclose(result.state.params.layers[0][1], b, rtol=2e-5, atol=2e-6)
+
+
+def test_runs_longer_than_one_compiled_chunk_match_epoch_by_epoch_training():
+    X, y = circle_data(30)
+    arch = architecture(2, (3,), "classification", 2, "tanh", False)
+    params, stats = init_params(arch, "xavier", jax.random.key(0))
+    setup, knobs = Setup(arch, "adam", 8), Knobs(0.05, dropout=0.1)
+    data = (X[:20], y[:20], X[20:], y[20:])
+    epochs = CHUNK + 6
+    whole = fit(setup, start(setup, params, stats, knobs), knobs, data, epochs, seed=1)
+    state, losses = start(setup, params, stats, knobs), []
+    for e in range(epochs):
+        state, result = train_epoch(setup, state, knobs, *data, epoch_key(1, e))
+        losses.append(float(result.test_loss))
+    np.testing.assert_allclose(whole.history["test_loss"], losses, rtol=1e-6)
+    for a, b in zip(jax.tree.leaves(whole.state.params), jax.tree.leaves(state.params)):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    assert whole.history["gradient_size"].shape == (epochs, 2)

@@ -146,8 +146,6 @@ def forward(arch: Architecture, params: Params, stats: NormStats, X, *, train: b
     """
     h, outputs = X, []
     means, variances = list(stats.mean), list(stats.var)
-    hidden = len(arch.sizes) - 2
-    keys = jax.random.split(key, max(hidden, 1)) if train else None
     for i, (W, b) in enumerate(params.layers[:-1]):
         z = h @ W + b
         if arch.batch_norm:
@@ -164,14 +162,19 @@ def forward(arch: Architecture, params: Params, stats: NormStats, X, *, train: b
             gamma, beta = params.norm[i]
             z = gamma * (z - mean) / jnp.sqrt(var + NORM_EPS) + beta
         h = activate(arch.activation, z)
-        if train:
-            keep = jax.random.uniform(keys[i], h.shape) >= dropout
-            h = jnp.where(keep, h / (1.0 - dropout), 0.0)
+        if train:  # random masks only when dropout > 0 (drawing them costs more than the layer itself)
+            h = jax.lax.cond(dropout > 0, partial(_drop, key=key, layer=i, rate=dropout), lambda v: v, h)
         outputs.append(h)
     W, b = params.layers[-1]
     logits = h @ W + b
     outputs.append(output_values(arch.output, logits))
     return Forward(logits, tuple(outputs), NormStats(tuple(means), tuple(variances)))
+
+
+def _drop(h, key, layer, rate):
+    """Inverted dropout: each value kept with probability 1 − rate and then divided by 1 − rate."""
+    keep = jax.random.uniform(jax.random.fold_in(key, layer), h.shape) >= rate
+    return jnp.where(keep, h / (1.0 - rate), 0.0)
 
 
 def output_values(output: str, logits):

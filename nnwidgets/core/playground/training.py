@@ -98,13 +98,13 @@ def start(setup: Setup, params: Params, stats: NormStats, knobs: Knobs) -> Train
     return TrainState(params, stats, _optax(setup.optimizer, knobs.lr, knobs.options).init(params))
 
 
-@partial(jax.jit, static_argnums=0)
-def _epoch(setup: Setup, state: TrainState, knobs: Knobs, X, y, X_test, y_test, key):
+def _one_epoch(setup: Setup, state: TrainState, knobs: Knobs, X, y, X_test, y_test, key):
     n = X.shape[0]
     size = min(setup.batch_size, n)
     batches = -(-n // size)
     order_key, drop_key = jax.random.split(key)
-    order = jnp.concatenate([jax.random.permutation(order_key, n), jnp.zeros(batches * size - n, jnp.int32)])
+    shuffled = jax.random.permutation(order_key, n) if batches > 1 else jnp.arange(n)  # one batch: order is moot
+    order = jnp.concatenate([shuffled, jnp.zeros(batches * size - n, jnp.int32)])
     real = (jnp.arange(batches * size) < n).astype(jnp.float32)
     order, real = order.reshape(batches, size), real.reshape(batches, size)
     arch = setup.arch
@@ -155,35 +155,82 @@ def train_epoch(setup: Setup, state: TrainState, knobs: Knobs, X, y, X_test, y_t
     return _epoch(setup, state, _as_traced(knobs._replace(options=full)), X, y, X_test, y_test, key)
 
 
+_epoch = jax.jit(_one_epoch, static_argnums=0)
+#: Most epochs one compiled call runs (``fit`` calls it as often as needed)
+CHUNK = 64
+NO_PATIENCE = 2**30
+
+
+class _Best(NamedTuple):
+    epoch: jax.Array  # 1-based, 0 = none yet
+    loss: jax.Array
+    state: TrainState
+
+
+@partial(jax.jit, static_argnums=0)
+def _epochs(setup, state, best, knobs, X, y, X_test, y_test, seed_key, first_epoch, count, patience):
+    """Up to ``count`` (≤ CHUNK) epochs in one compiled loop (a traced count: no recompiling), tracking the
+    best test loss and stopping once it is ``patience`` epochs old. The epochs use ``epoch_key``'s keys."""
+    layers = len(setup.arch.sizes) - 1
+    nan = jnp.full((CHUNK,), jnp.nan, jnp.float32)
+    rows = EpochResult(nan, nan, nan, nan, jnp.full((CHUNK, layers), jnp.nan, jnp.float32))
+
+    def go_on(carry):
+        i, _, best, _, stopped = carry
+        return (i < count) & ~stopped
+
+    def one(carry):
+        i, state, best, rows, _ = carry
+        epoch = first_epoch + i
+        state, result = _one_epoch(setup, state, knobs, X, y, X_test, y_test, jax.random.fold_in(seed_key, epoch))
+        better = jnp.isfinite(result.test_loss) & (result.test_loss < best.loss)
+        best = jax.tree.map(lambda new, old: jnp.where(better, new, old),
+                            _Best(epoch + 1, result.test_loss, state), best)
+        rows = jax.tree.map(lambda column, value: column.at[i].set(value), rows, result)
+        stopped = (best.epoch > 0) & (epoch + 1 - best.epoch >= patience)
+        return i + 1, state, best, rows, stopped
+
+    start_carry = (jnp.int32(0), state, best, rows, jnp.bool_(False))
+    done, state, best, rows, stopped = jax.lax.while_loop(go_on, one, start_carry)
+    return done, state, best, rows, stopped
+
+
 class Fit(NamedTuple):
     """``fit``'s result: the final state, the history (one row per epoch), the best epoch (1-based, by test
-    loss) with its state, and whether early stopping ended the run."""
+    loss; 0 if no epoch had a finite test loss) with its state and loss, and whether early stopping ended
+    the run."""
 
     state: TrainState
     history: dict
     best_epoch: int
     best_state: TrainState
     stopped: bool
+    best_loss: float = np.inf
 
 
-def fit(setup, state, knobs, data, epochs: int, seed: int, first_epoch: int = 0, patience=None) -> Fit:
+def fit(setup, state, knobs, data, epochs: int, seed: int, first_epoch: int = 0, patience=None, best=None) -> Fit:
     """Train ``epochs`` epochs from epoch ``first_epoch`` on ``data`` = (X, y, X_test, y_test) (arrays ready
-    for the network). With ``patience``, stop once the test loss has not improved for ``patience`` epochs."""
-    rows, best, best_state, best_loss = [], first_epoch, state, np.inf
-    stopped = False
-    for e in range(first_epoch, first_epoch + epochs):
-        state, result = train_epoch(setup, state, knobs, *data, epoch_key(seed, e))
-        rows.append(jax.device_get(result))
-        test_loss = float(result.test_loss)
-        if test_loss < best_loss:
-            best, best_state, best_loss = e + 1, state, test_loss
-        if patience is not None and np.isfinite(best_loss) and e + 1 - best >= patience:
-            stopped = True
-            break
-    history = {name: np.array([np.asarray(getattr(r, name)) for r in rows], np.float32).reshape(len(rows), -1)
-               for name in EpochResult._fields}
-    history = {name: v if name == "gradient_size" else v[:, 0] for name, v in history.items()}
-    return Fit(state, history, best, best_state, stopped)
+    for the network), ``CHUNK`` epochs per compiled call. With ``patience``, stop once the test loss has not
+    improved for ``patience`` epochs. ``best`` = (epoch, loss, state) continues an earlier run's record.
+    Epoch e uses ``epoch_key(seed, e)``, so training in pieces gives the same numbers as in one go."""
+    full = {**OPTIMIZER_DEFAULTS[setup.optimizer], **knobs.options}
+    knobs = _as_traced(knobs._replace(options=full))
+    record = _Best(jnp.int32(0), jnp.float32(jnp.inf), state) if best is None else \
+        _Best(jnp.int32(best[0]), jnp.float32(best[1]), best[2])
+    X, y, X_test, y_test = data
+    key, patience = jax.random.key(seed), np.int32(NO_PATIENCE if patience is None else patience)
+    chunks, stopped, epoch = [], False, first_epoch
+    while epoch < first_epoch + epochs and not stopped:
+        count = min(CHUNK, first_epoch + epochs - epoch)
+        done, state, record, rows, halt = _epochs(setup, state, record, knobs, X, y, X_test, y_test, key,
+                                                  np.int32(epoch), np.int32(count), patience)
+        done = int(done)
+        chunks.append(EpochResult(*(np.asarray(column)[:done] for column in rows)))
+        epoch, stopped = epoch + done, bool(halt)
+    layers = len(setup.arch.sizes) - 1
+    history = {name: np.concatenate([getattr(c, name) for c in chunks]) if chunks else
+               np.zeros((0, layers) if name == "gradient_size" else (0,), np.float32) for name in EpochResult._fields}
+    return Fit(state, history, int(record.epoch), record.state, stopped, float(record.loss))
 
 
 class Fold(NamedTuple):

@@ -148,7 +148,9 @@ class PlaygroundState(PanelState):
         self._state = start(self._setup, params, stats, self._knobs())
         self._best = (0, self._state, np.inf)
         self._stopped = False
-        self._history = {name: [] for name in HISTORY}
+        layers = len(self._arch.sizes) - 1
+        self._history = {name: np.zeros((0, layers) if name == "gradient_size" else (0,), np.float32)
+                         for name in HISTORY}
         self._bump()
 
     def _bump(self):
@@ -168,21 +170,14 @@ class PlaygroundState(PanelState):
             return self
         if len(self._data.X_train) == 0:
             raise ValueError(text.EMPTY)
-        setup, knobs, data = self._setup._replace(batch_size=self.batch_size), self._knobs(), self._network_data()
-        state, (best, best_state, best_loss) = self._state, self._best
-        history = {k: list(v) for k, v in self._history.items()}
-        for e in range(self.epoch, self.epoch + epochs):
-            result = fit(setup, state, knobs, data, 1, self.seed, first_epoch=e)
-            state = result.state
-            for k in HISTORY:
-                history[k].append(result.history[k][0])
-            loss = float(result.history["test_loss"][0])
-            if np.isfinite(loss) and loss < best_loss:
-                best, best_state, best_loss = e + 1, state, loss
-            if self.early_stopping is not None and best and e + 1 - best >= self.early_stopping:
-                self._stopped, state = True, best_state
-                break
-        self._setup, self._state, self._history, self._best = setup, state, history, (best, best_state, best_loss)
+        setup = self._setup._replace(batch_size=self.batch_size)
+        best = self._best
+        result = fit(setup, self._state, self._knobs(), self._network_data(), epochs, self.seed,
+                     first_epoch=self.epoch, patience=self.early_stopping, best=(best[0], best[2], best[1]))
+        self._history = {k: np.concatenate([v, result.history[k]]) for k, v in self._history.items()}
+        self._setup, self._best, self._stopped = setup, (result.best_epoch, result.best_state, result.best_loss), \
+            result.stopped
+        self._state = result.best_state if result.stopped else result.state
         self._bump()
         return self
 
@@ -207,9 +202,7 @@ class PlaygroundState(PanelState):
     @property
     def history(self) -> dict:
         """One entry per epoch: train/test loss (no penalty) and accuracy, and each layer's mean |∂L/∂W|."""
-        layers = len(self._arch.sizes) - 1
-        return {k: np.array(v, np.float32).reshape(-1, layers) if k == "gradient_size" else np.array(v, np.float32)
-                for k, v in self._history.items()}
+        return {k: v.copy() for k, v in self._history.items()}
 
     @property
     def best_epoch(self) -> int:
