@@ -222,3 +222,14 @@ def test_play_trains_in_the_event_loop_until_paused():
     pg.control("play").value = True  # no event loop here: nothing runs in the background
     pg.control("play").value = False
     assert pg.epoch == epoch
+
+
+def test_moving_the_panel_sliders_compiles_nothing(count_compiles):
+    pg = Playground(dataset="circle", samples=60, regularization="l2")
+    pg.control("step").click()
+    compiled = count_compiles.count
+    for name, value in (("lr", 0.3), ("dropout", 0.5), ("reg_rate", 0.01), ("dropout", 0.0), ("lr", 0.001)):
+        pg.control(name).value = value
+        assert getattr(pg, name) == pytest.approx(value)
+        pg.control("step").click()
+    assert pg.epoch == 6 and count_compiles.count == compiled

@@ -1,4 +1,4 @@
-"""Training the playground's network: one jitted epoch of mini-batch steps, early stopping, k-fold splits.
+"""Training the playground's network: jitted epochs of mini-batch steps, early stopping, k-fold splits.
 
 Every step on a mini-batch B minimises  L = (1/|B|) Σ_{i∈B} ℓ_i + l1 · Σ|w| + l2 · ½ Σ w²  (see ``network``)
 and moves the parameters by the optimizer's rule. The optimizers are the optimizer race's, with PyTorch's
@@ -12,8 +12,10 @@ every other hyperparameter are traced values::
 
 (AdaGrad puts ε inside the root, as optax does; with ε = 1e-10 the difference from PyTorch's √h + ε is far
 below float32 precision.) ``lr``, the regularisation rates, the dropout rate and the optimizer's
-hyperparameters are arguments of the jitted epoch, never constants: moving their sliders does not recompile.
-Only a new architecture, optimizer kind, batch size or data size compiles (once).
+hyperparameters are arguments of the compiled code, never constants: moving their sliders does not recompile.
+``fit`` runs up to ``CHUNK`` epochs per compiled call (a while loop whose epoch count is traced too); only a
+new architecture, optimizer kind, batch size or data size compiles (once). ``train_epoch`` is the same epoch
+as a single call.
 """
 from __future__ import annotations
 
