@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnwidgets.panels.playground import Playground, PlaygroundState
 
@@ -233,3 +235,26 @@ def test_moving_the_panel_sliders_compiles_nothing(count_compiles):
         assert getattr(pg, name) == pytest.approx(value)
         pg.control("step").click()
     assert pg.epoch == 6 and count_compiles.count == compiled
+
+
+@settings(max_examples=25, deadline=None)
+@given(dataset=st.sampled_from(["circle", "xor", "gauss", "spiral", "moons", "plane", "wave", "iris", "points"]),
+       hidden=st.lists(st.integers(1, 8), max_size=3).map(tuple),
+       activation=st.sampled_from(["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu"]),
+       optimizer=st.sampled_from(["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]),
+       lr=st.floats(1e-4, 10.0), dropout=st.floats(0.0, 0.9), regularization=st.sampled_from([None, "l1", "l2"]),
+       features=st.lists(st.sampled_from(["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]),
+                         min_size=1, max_size=4, unique=True).map(tuple),
+       noise=st.floats(0.0, 0.5), early_stopping=st.one_of(st.none(), st.integers(1, 50)),
+       points=st.lists(st.tuples(st.floats(-6, 6), st.floats(-6, 6), st.integers(0, 1)), max_size=3))
+def test_saved_states_round_trip(dataset, hidden, activation, optimizer, lr, dropout, regularization, features,
+                                 noise, early_stopping, points):
+    if dataset == "iris":
+        points = []
+    state = PlaygroundState(dataset=dataset, hidden=hidden, activation=activation, optimizer=optimizer, lr=lr,
+                            dropout=dropout, regularization=regularization, features=features, noise=noise,
+                            early_stopping=early_stopping, points=points, samples=40)
+    saved = state.to_dict()
+    again = PlaygroundState.from_dict(json.loads(json.dumps(saved)))
+    assert again.to_dict() == saved
+    np.testing.assert_array_equal(again.init_params[0][0], state.init_params[0][0])
