@@ -114,3 +114,22 @@ def test_no_compiles_when_editing_a_backprop_formula_panel(count_compiles):
     g.position = 0
     g.set_input("b", -0.3)
     assert count_compiles.count == before, count_compiles.programs[before:]
+
+
+def test_optimizer_race_compiles_nothing_for_sliders_hyperparameters_or_a_retyped_formula(count_compiles):
+    r = nw.OptimizerRace(surface="x**2 + 3*y**2", start=(1.5, -0.5), steps=40)
+    r.learning_rate.lr = 0.2
+    r.learning_rate.bowl = "2-D"
+    r.learning_rate.bowl = "1-D"
+    r.surface = "dlfs"  # each surface compiles its race once (the function is static)
+    r.surface = "x**2 + 3*y**2"
+    before = count_compiles.count
+    for lr in np.geomspace(0.01, 0.5, 10):
+        r.control("Adam", "lr").value = float(lr)
+        r.learning_rate.lr = float(lr)
+    r.set_hyperparameter("Momentum", "momentum", 0.8)
+    r.surface = "dlfs"
+    r.surface = "x**2 + 3*y**2"  # the same text again: the parsed formula is reused, so is the compiled race
+    r.start = (1.0, 1.0)
+    r.step = 3
+    assert count_compiles.count == before, count_compiles.programs[before:]

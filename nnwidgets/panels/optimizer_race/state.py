@@ -11,7 +11,6 @@ import math
 from functools import lru_cache
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 from traitlets import Any
 
@@ -109,7 +108,7 @@ def check_surface(name, value):
         return value.strip()
     if not callable(value) or isinstance(value, type):
         raise ValueError(text.SURFACE_TYPE.format(value=short(value)))
-    scalar = jax.ShapeDtypeStruct((), jnp.float32)
+    scalar = jax.ShapeDtypeStruct((), np.float32)
     try:
         traced = jax.make_jaxpr(value, return_shape=True)(scalar, scalar)
     except Exception as err:  # noqa: BLE001 - any failure to trace is reported with its cause
@@ -253,6 +252,11 @@ class RaceState(PanelState):
         return SURFACES[self.surface][3] if self._is_preset else None
 
     # ---- results -----------------------------------------------------------------------------------------
+    def results_current(self) -> bool:
+        """Whether ``results`` belong to the settings (observers of a setting run before the race is re-run)."""
+        return list(self.results) == list(self.optimizers) and all(
+            len(r.path) == self.steps + 1 for r in self.results.values())
+
     @property
     def trajectories(self) -> dict:
         """{name: (steps + 1, 2)}: row 0 the start, row k the point after k updates."""

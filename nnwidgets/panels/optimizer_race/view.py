@@ -150,11 +150,15 @@ class RaceView:
         for axis, name in enumerate(("x0", "y0")):
             if c[name].value != state.start[axis]:
                 anchor(c[name], state.start[axis])
-        c["step"].max = c["play"].max = state.steps
+        for control in (c["step"], c["play"]):
+            if control.max > state.steps:  # show the state's step first: a smaller max would clamp the old value
+                control.value = state.step
+            control.max = state.steps
         for key, sliders in self.racer_controls.items():
             for name, slider in sliders.items():
-                if slider.value != state.optimizers[key][name]:
-                    anchor(slider, state.optimizers[key][name])
+                value = state.optimizers.get(key, {}).get(name)
+                if value is not None and slider.value != value:
+                    anchor(slider, value)
         for key, toggle in self.racer_toggles.items():
             toggle.value = state.enabled.get(key, True)
         self._surface_changed()
@@ -225,6 +229,8 @@ class RaceView:
     def _moved(self, change=None):
         state = self.state
         self._sync_controls()
+        if not state.results_current():
+            return  # a change of settings and race at once: the new results are drawn when they arrive
         if self.loss_axes.get_xlim()[1] != state.steps:
             self.loss_axes.set_xlim(0, state.steps)
             self.figure.refresh_static()
