@@ -87,7 +87,7 @@ def check_tol(name, value) -> float:
 
 def check_enabled(name, value) -> dict:
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise ValueError(text.ENABLED.format(keys="…", value=short(value)))
+        raise ValueError(text.ENABLED.format(value=short(value)))
     return {key: flag(f"{name} {key}", on) for key, on in value.items()}
 
 

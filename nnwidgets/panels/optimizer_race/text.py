@@ -26,7 +26,7 @@ RACER_TWICE = "{name}: optimizer {key!r} appears twice"
 RACER_NOT_HERE = "no optimizer {name!r} in this race: it has {keys}"
 OPTAX_FIXED = ("{key} is an optax transformation: its hyperparameters are fixed inside it "
                "(build a new one, or use {kind_names} with a dict of hyperparameters)")
-ENABLED = "enabled must be a dict {{optimizer name: True or False}} for this race's optimizers ({keys}), got {value}"
+ENABLED = "enabled must be a dict {{optimizer name: True or False}} for this race's optimizers, got {value}"
 ENABLED_UNKNOWN = "enabled: no optimizer {key!r} in this race: it has {keys}"
 SAVE_FUNCTION = ("surface is a Python function, which cannot be saved: use a surface name ({presets}) or the "
                  "formula as text, e.g. r.surface = 'x**2 + 3*y**2'")
