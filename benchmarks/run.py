@@ -202,23 +202,22 @@ def race_numpy(start, kinds, hps, steps):
 
 def race_comparison(steps=1000):
     """6 optimizers x ``steps`` on the DLFS surface: a jitted re-run with a new lr (no compile) vs NumPy."""
-    from nnwidgets.core.optim import KINDS, check_hyperparameters
+    from nnwidgets.core.optim import KINDS, check_hyperparameters, optimizer
     from nnwidgets.core.race import dlfs, race
 
     hps = [check_hyperparameters(k, {"lr": 0.05}) for k in KINDS]
-    race(dlfs, (-7.0, 2.0), KINDS, tuple(hps), steps)  # compile once
+
+    def racers(lr=None):
+        return tuple(optimizer(k, **(hp if lr is None else {**hp, "lr": lr})) for k, hp in zip(KINDS, hps))
+
+    race(dlfs, (-7.0, 2.0), racers(), steps)  # compile once
     lrs = iter(np.linspace(0.01, 0.1, 1000))
-
-    def jitted():
-        lr = next(lrs)
-        return race(dlfs, (-7.0, 2.0), KINDS, tuple({**hp, "lr": lr} for hp in hps), steps)
-
-    jax_s = median_time(jitted, 21)
+    jax_s = median_time(lambda: race(dlfs, (-7.0, 2.0), racers(next(lrs)), steps), 21)
     numpy_s = median_time(lambda: race_numpy((-7.0, 2.0), KINDS, hps, steps), 5)
-    ours = race(dlfs, (-7.0, 2.0), KINDS, tuple(hps), steps)
+    ours = race(dlfs, (-7.0, 2.0), racers(), steps)
     # Agreement over the first 300 steps: later, coordinates reach float32's underflow (~1e-38) and RMSProp's
     # decaying v makes float64 unstable near the minimum (|1 − 2·lr/√v| > 1), so the two legitimately part.
-    gap = max(float(np.max(np.abs(o["path"][:300] - n[:300])))
+    gap = max(float(np.max(np.abs(o.path[:300] - n[:300])))
               for o, n in zip(ours, race_numpy((-7.0, 2.0), KINDS, hps, steps)))
     return {"race_steps": steps, "race_jax_s": jax_s, "race_numpy_s": numpy_s, "race_numpy_over_jax": numpy_s / jax_s,
             "race_max_path_difference": gap}
