@@ -54,7 +54,8 @@ values = np.round(np.linspace(-1.5, 1.5, 201), 2)
 times = []
 for v in values:
     t0 = time.perf_counter(); {update}; times.append(time.perf_counter() - t0)
-print(json.dumps({{"kernel_p50_ms": 1e3 * statistics.median(times), "kernel_p95_ms": 1e3 * float(np.percentile(times, 95))}}))
+print(json.dumps({{"kernel_p50_ms": 1e3 * statistics.median(times),
+                  "kernel_p95_ms": 1e3 * float(np.percentile(times, 95))}}))
 """
 
 
@@ -158,7 +159,8 @@ def xor_torch_seed(epochs=20000):
             m.bias.data.fill_(0)
     optimizer = optim.SGD(net.parameters(), lr=0.1)
     loader = torch.utils.data.DataLoader(
-        torch.utils.data.TensorDataset(torch.Tensor([[0, 0], [0, 1], [1, 0], [1, 1]]), torch.Tensor([[0], [1], [1], [0]])),
+        torch.utils.data.TensorDataset(torch.Tensor([[0, 0], [0, 1], [1, 0], [1, 1]]),
+                                       torch.Tensor([[0], [1], [1], [0]])),
         batch_size=4)
     mse, losses = nn.MSELoss(), []
     for _ in range(epochs):
@@ -275,7 +277,8 @@ def report(results) -> str:
     nan = float("nan")
     for name, r in results["panels"].items():
         lines.append(f"| {name} | {r.get('browser_p50_ms', nan):.1f} | {r.get('browser_p95_ms', nan):.1f}"
-                     f" | {r.get('browser_back_to_back_p50_ms', nan):.1f} / {r.get('browser_back_to_back_p95_ms', nan):.1f}"
+                     f" | {r.get('browser_back_to_back_p50_ms', nan):.1f}"
+                     f" / {r.get('browser_back_to_back_p95_ms', nan):.1f}"
                      f" | {r['kernel_p50_ms']:.2f} | {r['kernel_p95_ms']:.2f} | {r['cold_start_s']:.2f}"
                      f" | {r.get('browser_first_draw_s', nan):.1f} |")
     lines.append(f"\nbrowser: {PRESSES} presses on the slider each, {PACE_MS} ms apart (back-to-back: no pause)")
@@ -289,10 +292,12 @@ def report(results) -> str:
     if c.get("torch_version"):
         lines.append(f"| seed PyTorch loop (torch {c['torch_version']}) | {c['xor_train_torch_seed_s']:.3f} | "
                      f"{c['torch_over_jax']:.0f}x |")
-    lines += ["", f"| 6 optimizers x {c['race_steps']} steps (DLFS surface) | seconds | vs jitted JAX |", "|---|---|---|",
+    lines += ["", f"| 6 optimizers x {c['race_steps']} steps (DLFS surface) | seconds | vs jitted JAX |",
+              "|---|---|---|",
               f"| JAX, one jitted lax.scan, re-run with a new lr | {c['race_jax_s']:.4f} | 1.0x |",
               f"| NumPy loop of the same rules | {c['race_numpy_s']:.3f} | {c['race_numpy_over_jax']:.0f}x |",
-              f"\nlargest difference between the two paths over the first 300 steps: {c['race_max_path_difference']:.1e}"]
+              "\nlargest difference between the two paths over the first 300 steps: "
+              f"{c['race_max_path_difference']:.1e}"]
     lines.append(f"\nperceptron_forward dispatch: {c['perceptron_forward_us']:.1f} us per call")
     return "\n".join(lines)
 

@@ -33,6 +33,10 @@ _PUBLIC = {
     "learn_perceptron": "nnwidgets.core.perceptron",
     "train_mlp": "nnwidgets.core.mlp",
     "GATES": "nnwidgets.core.perceptron",
+    "Playground": "nnwidgets.panels.playground",
+    "load_digits": "nnwidgets.data.digits",
+    "kfold": "nnwidgets.core.playground",
+    "cross_validate": "nnwidgets.core.playground",
 }
 __all__ = sorted(_PUBLIC)
 

@@ -22,5 +22,6 @@ def execute(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or sorted(str(p) for p in Path("lessons").rglob("*.ipynb") if ".ipynb_checkpoints" not in str(p)):
+    every = sorted(str(p) for p in Path("lessons").rglob("*.ipynb") if ".ipynb_checkpoints" not in str(p))
+    for name in sys.argv[1:] or every:
         execute(Path(name))

@@ -36,8 +36,9 @@ def notebook(code: str) -> str:
     return nbformat.writes(nb)
 
 
-def main(*names, chromium=os.environ.get("NNW_CHROMIUM", "/usr/bin/chromium")):
+def main(*names, chromium=None):
     """Write every screenshot, or only those named: python tools/screenshots.py backprop_neuron.png"""
+    chromium = chromium or os.environ.get("NNW_CHROMIUM", "/usr/bin/chromium")
     out = ROOT / "docs" / "img"
     out.mkdir(parents=True, exist_ok=True)
     for name, code in SHOTS.items():

@@ -1,7 +1,6 @@
 """Pieces every panel view shares: two-way slider binding, the error line, the display protocol."""
 from __future__ import annotations
 
-import base64
 import html
 import math
 
@@ -144,18 +143,3 @@ def table_html(header, rows, css_class: str, bad_rows=(), highlight="#fde2e2") -
         for i, row in enumerate(rows)
     )
     return f"<table class='{css_class}' style='border-collapse:collapse'><tr>{head}</tr>{body}</table>"
-
-
-class DisplaysAsWidget:
-    """Display protocol for panels: the live widget, plus a PNG for static front ends.
-
-    Subclasses set ``self._root`` (the box) and implement ``to_png()``.
-    Front ends with a widget manager show the widget; an HTML export or a
-    viewer without widget state falls back to the PNG of the current state.
-    """
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self._root._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)
-        bundle["image/png"] = base64.b64encode(self.to_png()).decode("ascii")
-        return bundle

@@ -84,8 +84,12 @@ class PanelState(HasTraits):
             super().__setattr__(name, value)
 
     def set(self, **changes) -> None:
-        """Apply several changes as one: all are checked together, and either all hold or none does."""
-        if self._depth:  # an observer changing another trait inside a transaction
+        """Apply several changes as one: all are checked together, and either all hold or none does.
+
+        Observers (views, linked widgets) hear of a change only once it is complete: after every check passed and
+        ``after_change`` computed the derived results, so nobody ever sees a refused value or stale results.
+        """
+        if self._depth:  # after_change setting derived values inside a transaction
             for name, value in changes.items():
                 super().__setattr__(name, value)
             return
@@ -94,8 +98,9 @@ class PanelState(HasTraits):
                 raise ValueError(f"{type(self).__name__} has no setting {name!r}; settable: "
                                  f"{', '.join(self.SETTINGS) or 'none'}")
         before = dict(self._trait_values)
-        object.__setattr__(self, "_depth", 1)
+        pending: list = []
         culprit = next(iter(changes), "value")
+        object.__setattr__(self, "_depth", 1)
         try:
             cleaned = {}
             for name, value in changes.items():
@@ -104,20 +109,50 @@ class PanelState(HasTraits):
             proposed = {name: getattr(self, name) for name in self.SETTINGS if self.has_trait(name)} | cleaned
             culprit = next(iter(changes), "value")
             adjusted = self.check_together(dict(proposed), set(changes)) or {}
-            final = cleaned | adjusted
-            with self.hold_trait_notifications():
-                for name, value in final.items():
+            outer = self.__dict__.get("notify_change", _MISSING)  # traitlets' own hold, e.g. during __init__
+            object.__setattr__(self, "notify_change", pending.append)  # hold every notification
+            try:
+                for name, value in (cleaned | adjusted).items():
                     super().__setattr__(name, value)
-            self.after_change(set(changes))
+                self.after_change(set(changes))
+            finally:
+                if outer is _MISSING:
+                    object.__delattr__(self, "notify_change")
+                else:
+                    object.__setattr__(self, "notify_change", outer)
         except Exception as err:  # noqa: BLE001 - whatever failed, the state goes back to what it was
-            self._restore(before)
-            message = describe_failure(culprit, changes.get(culprit), err)
-            super().__setattr__("error", message)
-            raise ValueError(message) from None
+            self._trait_values.clear()
+            self._trait_values.update(before)  # nobody was told of the refused values: put them back quietly
+            self._refuse(culprit, changes.get(culprit), err)
         finally:
             object.__setattr__(self, "_depth", 0)
+        try:
+            self._deliver(pending)
+        except Exception as err:  # noqa: BLE001 - a failing observer: go back and tell everyone
+            self._restore(before)
+            self._refuse(culprit, changes.get(culprit), err)
         if self.error:
             super().__setattr__("error", "")
+
+    def _refuse(self, culprit: str, value, err: BaseException):
+        name = getattr(self, "LABELS", {}).get(culprit, culprit)
+        name = name if isinstance(name, str) else name[0]
+        message = describe_failure(name, value, err)
+        super().__setattr__("error", message)
+        raise ValueError(message) from None
+
+    def _deliver(self, pending: list) -> None:
+        """Tell observers of the held changes: one notification per trait, from its first old to its last value."""
+        merged: dict = {}
+        for change in pending:
+            if change.get("type") != "change" or change.name not in merged:
+                merged[change.name if change.get("type") == "change" else object()] = change
+            else:
+                merged[change.name]["new"] = change.new
+        for change in merged.values():
+            if change.get("type") == "change" and change.old is change.new:
+                continue
+            self.notify_change(change)
 
     def _restore(self, before: dict) -> None:
         """Put every trait back as it was (observers are told, so views and derived values follow)."""

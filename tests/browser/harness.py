@@ -71,10 +71,10 @@ def _server(args: list[str], cwd: Path, timeout: float):
             try:  # a TCP connection is enough: a GET of a Voila page would start a kernel
                 socket.create_connection(("127.0.0.1", port), timeout=2).close()
                 break
-            except OSError:
+            except OSError as err:
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
-                    raise RuntimeError(f"{args[0]} did not start on {url}:\n{log.read()[-3000:]}")
+                    raise RuntimeError(f"{args[0]} did not start on {url}:\n{log.read()[-3000:]}") from err
                 time.sleep(0.3)
         yield url
     finally:

@@ -22,6 +22,7 @@ PANELS = {
     "backprop": lambda: nw.BackpropStepper.preset("apple_orange"),
     "optimizer": lambda: nw.OptimizerRace(steps=20),
     "conv": lambda: nw.ConvShapeVisualizer(),
+    "playground": lambda: nw.Playground(samples=40),
 }
 NON_FINITE = ("nan", "inf", "-inf", "1e308", "-1e308", "complex", "object", "set", "bytes")
 # What a setting of each kind (told by its saved default) must never accept.
