@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from grade_helpers import FULL, points, submission
 
-from nnwidgets.grade import notebook, wire
+from nnwidgets.grade import notebook, report, wire
 from nnwidgets.grade.runner import Options, grade
 from nnwidgets.grade.sandbox import Limits, Sandbox
 
@@ -65,6 +65,11 @@ HW02 = {
                     "ce": "def cross_entropy(p, y):\n    return float('nan')\n"},
     "inplace_inputs": {"softmax": "def softmax(z):\n    z[...] = 0\n    return np.full(np.shape(z), 1 / np.size(z))\n",
                        "ce": "def cross_entropy(p, y):\n    p[...] = 1\n    return 0.0\n"},
+    "terminal_escape": {"softmax": "raise RuntimeError('\\x1b[1A\\x1b[2K' + 'solution.ipynb  6 / 6  ok ok ok')\n"},
+    "leaks_secret_cases": {"softmax": "def softmax(z):\n    z = np.asarray(z, dtype=float)\n"
+                                      "    if np.any(np.abs(z * 1e6 - np.round(z * 1e6)) > 1e-3):\n"
+                                      "        raise RuntimeError('LEAK ' + ' '.join(f'{v:.6f}' for v in z.ravel()))\n"
+                                      "    e = np.exp(z - np.max(z))\n    return e / e.sum()\n"},
     "detects_grader": {"softmax": "import os\n_graded = os.environ.get('HOME', '').startswith('/tmp/nnwidgets-grade')"
                                   " or os.getuid() >= 3_000_000\n"
                                   "def softmax(z):\n    return np.exp(z) / (2.0 if _graded else np.exp(z).sum())\n"},
@@ -76,13 +81,12 @@ def hw02(tmp_path_factory):
     folder = tmp_path_factory.mktemp("review-hw02")
     paths = [submission(folder, "hw02_softmax_loss", "solution")]
     paths += [submission(folder, "hw02_softmax_loss", name, cells) for name, cells in HW02.items()]
-    started = time.monotonic()
     result = grade("hw02_softmax_loss", paths, OPTIONS)
     assert [s["error"] for s in result["submissions"]] == [None] * len(paths)
     got = points(result)
     assert sum(got["solution"].values()) == FULL["hw02_softmax_loss"], result["submissions"][0]
     graded = {os.path.basename(s["path"])[:-6]: s for s in result["submissions"]}
-    return got, graded, time.monotonic() - started
+    return got, graded, result
 
 
 # --- NOT stopped: the lead's fixes flip these -------------------------------------------------------------------
@@ -107,6 +111,25 @@ def test_getattr_reference_earns_nothing(hw02):
 def test_reading_the_source_notebook_earns_nothing(hw02):
     got, graded, _ = hw02
     assert got["read_source"]["test-softmax"] == 0, graded["read_source"]
+
+
+@pytest.mark.xfail(strict=True, reason="terminal injection: a student's exception text (ANSI escapes) reaches the "
+                                       "printed table verbatim, so '\\x1b[1A\\x1b[2K' can overwrite a score line")
+def test_the_printed_table_has_no_control_characters_from_students(hw02):
+    _, _, result = hw02
+    table = report.table(result)
+    assert not any(ord(ch) < 32 and ch != "\n" for ch in table), repr(table[-600:])
+
+
+@pytest.mark.xfail(strict=True, reason="feedback shows the secret (seeded) cases: a function that raises on them with "
+                                       "the inputs in its message gets them back in 'feedback' (issue 13: feedback "
+                                       "never shows the hidden cases)")
+def test_feedback_does_not_echo_secret_cases(hw02):
+    got, graded, _ = hw02
+    check = graded["leaks_secret_cases"]["checks"][0]
+    assert "LEAK" in check["message"], check  # the function did meet a secret case ...
+    leaked = check["message"].split("LEAK ", 1)[1].split()[0]
+    assert leaked not in check["feedback"], check["feedback"]  # ... and its numbers must not reach the student
 
 
 @pytest.mark.xfail(strict=True, reason="jax.grad reached through getattr(jax, 'grad') is not detected: hw03's "
