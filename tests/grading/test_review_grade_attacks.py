@@ -219,3 +219,33 @@ def _npy_header(shape) -> str:
 def test_a_forged_array_header_is_refused_without_touching_memory(shape):
     with pytest.raises((ValueError, MemoryError)):
         wire.decode({"npy": _npy_header(shape)})
+
+
+MALFORMED = {"deep": "[" * 100000 + "]" * 100000, "list_root": "[1, 2]", "str_cells": '{"cells": ["x"]}',
+             "str_metadata": '{"cells": [{"cell_type": "code", "metadata": "x", "source": ""}]}',
+             "str_nbgrader": '{"cells": [{"cell_type": "code", "metadata": {"nbgrader": "x"}, "source": ""}]}',
+             "list_grade_id": '{"cells": [{"cell_type": "code", "metadata": {"nbgrader": {"grade_id": ["softmax"]}}, '
+                              '"source": "x"}]}'}
+
+
+@pytest.mark.xfail(strict=True, reason="a malformed submission (valid JSON of the wrong shape, or nested too deep) "
+                                       "raises AttributeError/TypeError/RecursionError out of "
+                                       "notebook.submitted_solutions: the whole run crashes and every other "
+                                       "submission is lost")
+@pytest.mark.parametrize("name", MALFORMED)
+def test_a_malformed_submission_costs_only_itself(tmp_path, name):
+    hostile = tmp_path / f"{name}.ipynb"
+    hostile.write_text(MALFORMED[name])
+    solution = submission(tmp_path, "hw02_softmax_loss", "solution")
+    result = grade("hw02_softmax_loss", [hostile, solution], OPTIONS)
+    assert result["submissions"][0]["error"] and result["submissions"][0]["score"] == 0
+    assert result["submissions"][1]["score"] == FULL["hw02_softmax_loss"]
+
+
+def test_an_unreadable_submission_costs_only_itself(tmp_path):
+    hostile = tmp_path / "binary.ipynb"
+    hostile.write_bytes(b"\xff\xfe\x00garbage")
+    solution = submission(tmp_path, "hw02_softmax_loss", "solution")
+    result = grade("hw02_softmax_loss", [hostile, solution], OPTIONS)
+    assert "could not read" in result["submissions"][0]["error"]
+    assert result["submissions"][1]["score"] == FULL["hw02_softmax_loss"]
