@@ -4,7 +4,7 @@ Templates use ``str.format`` placeholders; the view and the state fill them and 
 """
 from __future__ import annotations
 
-TAB_TITLES = {"logits": "logits", "linear layer": "linear layer (H = W x + b)"}
+TAB_TITLES = {"logits": "logits", "linear layer": "linear layer"}  # the formula is in the tab (LAYER_TITLE)
 
 # ---- controls ------------------------------------------------------------------------------------
 TARGET = "target"

@@ -39,7 +39,8 @@ class SoftmaxView(widgets.VBox):
                                               value=state.log_base, description=text.LOG),
             "temperature": float_slider(text.TEMPERATURE, state.temperature, "nnw-temperature", lo=0.1, hi=5.0,
                                         step=0.1),
-            "show_naive": widgets.Checkbox(value=state.show_naive, description=text.SHOW_NAIVE),
+            "show_naive": widgets.Checkbox(value=state.show_naive, description=text.SHOW_NAIVE, indent=False,
+                                           layout=widgets.Layout(width="auto")),
         }
         self.controls["log_base"].style.button_width = "60px"
         for name in ("log_base", "temperature", "show_naive"):
@@ -191,7 +192,8 @@ class SoftmaxView(widgets.VBox):
     # ---- hand check ------------------------------------------------------------------------------
     def _build_check(self):
         self.check_inputs = {name: widgets.Text(description=name, placeholder=text.CHECK_PLACEHOLDER,
-                                                layout=widgets.Layout(width="260px")) for name in CHECK_FIELDS}
+                                                style={"description_width": "90px"},
+                                                layout=widgets.Layout(width="300px")) for name in CHECK_FIELDS}
         button = widgets.Button(description=text.CHECK_BUTTON, button_style="info")
         self.check_result = widgets.HTML()
         self.check_result.add_class("nnw-check-result")
