@@ -22,6 +22,7 @@ MAX_HEAT_MAPS = 48
 DATA, NETWORK, LOSS, GRADIENT, EXAMPLES = range(5)
 DATA_BOX, MATRIX_BOX = (0.04, 0.1, 0.3, 0.8), (0.04, 0.3, 0.3, 0.62)
 MAX_EXAMPLES = 8
+MAX_NAMED = 10  # input or output neurons named in the network drawing
 
 
 def grid(resolution: int, box: float = BOX) -> np.ndarray:
@@ -108,6 +109,11 @@ def style_data_axes(ax, two_d: bool, classes: int) -> None:
         ax.set_title(text.CONFUSION_TITLE, fontsize=9)
 
 
+def style_examples_axes(ax, two_d: bool) -> None:
+    """The strip under the confusion matrix: titled only when it shows misclassified samples."""
+    ax.set_title("" if two_d else text.WRONG_TITLE, fontsize=8, pad=2)
+
+
 def nice_limit(value: float) -> float:
     """The next of 1, 2, 5 × 10^k at or above ``value`` (axes grow in steps, so they are redrawn rarely)."""
     value = max(float(value), 1e-12)
@@ -160,9 +166,11 @@ def network_layout(sizes) -> list:
     return out
 
 
-def network_marks(sizes, params, heat_maps=None) -> list:
+def network_marks(sizes, params, heat_maps=None, names=None) -> list:
     """Edges coloured by the weight's sign (blue +, orange −) and as wide as its size; neurons as dots or
-    as small heat maps of their output over the plane (``heat_maps``: one (cells,) array per neuron)."""
+    as small heat maps of their output over the plane (``heat_maps``: one (cells,) array per neuron);
+    ``names`` = (input names, output names) written over the input and output neurons when there are at most
+    MAX_NAMED of them."""
     layout = network_layout(sizes)
     weights = [np.asarray(W) for W, _ in params]
     scale = max(max((np.abs(W).max() for W in weights), default=1.0), 1e-6)
@@ -187,6 +195,15 @@ def network_marks(sizes, params, heat_maps=None) -> list:
     points = np.concatenate(starts)
     out.append(marks.points(points[:, 0], points[:, 1], fill="#ffffff", edge=INK, size=min(12, 300 / max(sizes)),
                             axes=NETWORK))
+    inputs, outputs = names or ((), ())
+    if len(inputs) == len(layout[0]) <= MAX_NAMED:  # over the input neurons
+        out += [marks.text(x, y + 0.05, name, size=11, color=INK, axes=NETWORK) for (x, y), name in
+                zip(layout[0], inputs)]
+    if len(outputs) == len(layout[-1]) <= MAX_NAMED:  # over an output heat map, or right of an output dot
+        r = spacing * 0.9 if heat_maps is not None else 0.0
+        out += [marks.text(x, y + r + 0.04, name, size=11, color=INK, axes=NETWORK) if r else
+                marks.text(x + 0.02, y, name, size=11, color=INK, ha="left", axes=NETWORK)
+                for (x, y), name in zip(layout[-1], outputs)]
     return out
 
 
@@ -199,12 +216,15 @@ def curve_marks(history: dict, best_epoch: int) -> list:
         top = np.nanmax(np.concatenate([history["train_loss"], history["test_loss"], [1e-9]]))
         out.append(marks.line([best_epoch, best_epoch], [0, top], color=PALETTE[2], width=1, axes=LOSS))
     sizes = history["gradient_size"]
-    for layer in range(sizes.shape[1] if sizes.ndim == 2 else 0):
+    layers = sizes.shape[1] if sizes.ndim == 2 else 0
+    last, _, (low, high) = curve_limits(history)
+    for layer in range(layers):
         color = PALETTE[(layer + 2) % len(PALETTE)]
         out.append(marks.line(epochs, sizes[:, layer], color=color, width=1.5, axes=GRADIENT))
-        if len(epochs) and np.isfinite(sizes[-1, layer]) and sizes[-1, layer] > 0:
-            out.append(marks.text(epochs[-1], sizes[-1, layer], f"W{layer + 1}", color=color, size=9, ha="left",
-                                  axes=GRADIENT))
+        if len(epochs):  # the layer's name in its colour, a legend inside the axes' top right corner
+            x = last * (0.97 - 0.1 * (layers - 1 - layer))
+            out.append(marks.text(x, high * (low / high) ** 0.07, f"W{layer + 1}", color=color, size=9, ha="right",
+                                  weight="bold", axes=GRADIENT))
     return out
 
 

@@ -21,6 +21,7 @@ from .state import PlaygroundState
 
 TABS = ("playground",)
 OPTION_NAMES = ("momentum", "rho", "beta1", "beta2", "eps")
+KEEP = object()  # what a control's text parses to when it names no new value ("(your data)")
 
 
 class Playground(PlaygroundState, Panel):
@@ -49,8 +50,14 @@ class Playground(PlaygroundState, Panel):
         self.formula_box = widgets.HTML()
         self.figure.canvas.on_click(self._clicked)
         buttons = widgets.HBox([self.controls["play"], self.controls["step"], self.controls["reset"]])
-        settings_box = widgets.GridBox([c for n, c in self.controls.items() if n not in ("play", "step", "reset")],
-                                       layout=widgets.Layout(grid_template_columns="repeat(4, 240px)"))
+        for name in ("play", "step", "reset"):  # narrow, so the status line beside them fits on one line
+            self.controls[name].layout.width = "92px"
+        settings = [c for n, c in self.controls.items() if n not in ("play", "step", "reset")]
+        for control in settings:  # each fits its grid cell: no label or readout runs into the next one
+            control.layout.width = "auto"
+            control.style.description_width = "92px"
+        settings_box = widgets.GridBox(settings, layout=widgets.Layout(grid_template_columns="repeat(4, 245px)",
+                                                                        grid_gap="2px 4px"))
         self.view = widgets.VBox([widgets.HBox([buttons, self.status]), self.figure.canvas, settings_box,
                                   self.formula_box])
         self.observe(self.redraw, names="revision")
@@ -71,7 +78,7 @@ class Playground(PlaygroundState, Panel):
             "lr": log_slider(L["lr"], self.lr, "nnw-playground-lr", lo=-4, hi=1, step=0.1),
             "batch_size": widgets.IntText(description=L["batch_size"]),
             "optimizer": widgets.Dropdown(options=OPTIMIZERS, description=L["optimizer"]),
-            "regularization": widgets.Dropdown(options=(("none", None), ("L1", "l1"), ("L2", "l2")),
+            "regularization": widgets.Dropdown(options=(("none", "none"), ("L1", "l1"), ("L2", "l2")),
                                                description=L["regularization"]),
             "reg_rate": widgets.FloatText(description=L["reg_rate"], step=0.001),
             "dropout": float_slider(L["dropout"], self.dropout, "nnw-playground-dropout", lo=0, hi=0.9, step=0.05),
@@ -87,13 +94,15 @@ class Playground(PlaygroundState, Panel):
             "seed": widgets.IntText(description=L["seed"]),
             "add_class": widgets.FloatText(value=1, description=text.ADD_CLASS),
         }
-        for name in ("problem", "activation", "lr", "batch_size", "optimizer", "regularization", "reg_rate",
+        for name in ("problem", "activation", "lr", "batch_size", "optimizer", "reg_rate",
                      "dropout", "batch_norm", "init", "init_scale", "features", "noise", "samples",
                      "train_fraction", "seed"):
             c[name].value = getattr(self, name)
             bind(self, name, c[name])
         self._link(c["dataset"], "dataset", lambda v: v if isinstance(v, str) and v in DATASETS else text.CUSTOM_DATA,
-                   lambda v: None if v == text.CUSTOM_DATA else v)
+                   lambda v: KEEP if v == text.CUSTOM_DATA else v)
+        # a Dropdown shows a value of None as no selection at all, so "no regularisation" is the option "none"
+        self._link(c["regularization"], "regularization", lambda v: v or "none", lambda v: None if v == "none" else v)
         self._link(c["hidden"], "hidden", lambda v: ", ".join(map(str, v)), _parse_hidden)
         self._link(c["early_stopping"], "early_stopping", lambda v: v or 0, lambda v: v or None)
         for key in OPTION_NAMES:
@@ -127,7 +136,8 @@ class Playground(PlaygroundState, Panel):
             self._show_options()
 
     def _link(self, control, name, shown, parsed) -> None:
-        """A two-way link for a setting whose control shows it differently (text, 0 for None...)."""
+        """A two-way link for a setting whose control shows it differently (text, 0 for None...); ``parsed``
+        returns KEEP when the control's value names no new setting."""
         control.value = shown(getattr(self, name))
         busy = []
 
@@ -143,7 +153,7 @@ class Playground(PlaygroundState, Panel):
             busy.append(True)
             try:
                 value = parsed(change["new"])
-                if value is not None:
+                if value is not KEEP:
                     setattr(self, name, value)
             except ValueError as err:
                 if not self.error:
@@ -221,6 +231,7 @@ class Playground(PlaygroundState, Panel):
         limits = drawing.curve_limits(self.history)
         if layout != self._layout or limits != self._limits:
             drawing.style_data_axes(self.figure.fig.axes[drawing.DATA], two_d, self.classes)
+            drawing.style_examples_axes(self.figure.fig.axes[drawing.EXAMPLES], two_d)
             drawing.style_curve_axes(self.figure.fig, limits)
             self._layout, self._limits = layout, limits
             self.figure.refresh_static()
@@ -258,7 +269,9 @@ class Playground(PlaygroundState, Panel):
                 h = h if i < len(layers) - 1 or self.problem == "regression" else 2 * h - 1
                 scale = np.maximum(np.abs(h).max(axis=0), 1e-6) if self.activation != "tanh" else 1.0
                 heat += list((h / scale).T)
-        return drawing.network_marks(sizes, self.params, heat)
+        inputs = self.features if two_d else [f"x{i + 1}" for i in range(sizes[0])]
+        outputs = {"sigmoid": ["p"], "linear": ["ŷ"]}.get(self.architecture.output, list(map(str, range(sizes[-1]))))
+        return drawing.network_marks(sizes, self.params, heat, names=(inputs, outputs))
 
     def to_png(self) -> bytes:
         """The panel's figure as matplotlib draws it (what static front ends show)."""
