@@ -129,18 +129,51 @@ def _otter_cells(notebook: dict) -> list[Cell]:
     return cells
 
 
+def _shape_error(where: str, what: str) -> ValueError:
+    return ValueError(f"the notebook is not in Jupyter's format: {where} is not {what}")
+
+
+def _cells_of(notebook) -> list[dict]:
+    """The code cells of a submission, each with ``metadata`` as a dict; ValueError (one sentence) when the JSON
+    has another shape."""
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells", []), list):
+        raise _shape_error("the top level", "an object with a list of cells")
+    cells = []
+    for index, cell in enumerate(notebook.get("cells", [])):
+        if not isinstance(cell, dict):
+            raise _shape_error(f"cell {index}", "an object")
+        meta = cell.get("metadata", {})
+        if not isinstance(meta, dict) or not isinstance(meta.get("nbgrader", {}), dict) \
+                or not isinstance(meta.get("tags", []), list):
+            raise _shape_error(f"the metadata of cell {index}", "an object with an nbgrader object and a tag list")
+        grade_id = meta.get("nbgrader", {}).get("grade_id")
+        if grade_id is not None and not isinstance(grade_id, str):
+            raise _shape_error(f"the grade_id of cell {index}", "a string")
+        source = cell.get("source", "")
+        if not (isinstance(source, str) or isinstance(source, list) and all(isinstance(s, str) for s in source)):
+            raise _shape_error(f"the source of cell {index}", "text")
+        if cell.get("cell_type") == "code":
+            cells.append(cell)
+    return cells
+
+
 def submitted_solutions(assignment: Assignment, path: Path) -> dict:
-    """grade_id -> the student's code for each solution cell of the source ("" when missing)."""
-    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    """grade_id -> the student's code for each solution cell of the source ("" when missing).
+
+    Raises ValueError (or OSError) with one sentence when the file is not a notebook of the expected shape."""
+    try:
+        notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    except RecursionError:
+        raise ValueError("the notebook's JSON is nested too deep") from None
+    cells = _cells_of(notebook)
     if assignment.otter:  # otter assign tags the answer cells, in the master's order
-        answers = [_code(c) for c in notebook.get("cells", []) if c.get("cell_type") == "code"
-                   and "otter_answer_cell" in c.get("metadata", {}).get("tags", [])]
+        answers = [_code(c) for c in cells if "otter_answer_cell" in c.get("metadata", {}).get("tags", [])]
         return {f"answer-{i}": answers[i] if i < len(answers) else "" for i, c in
                 enumerate(c for c in assignment.cells if c.role == "solution")}
     found = {}
-    for cell in notebook.get("cells", []):
+    for cell in cells:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if cell.get("cell_type") == "code" and grade_id is not None:
+        if grade_id is not None:
             found.setdefault(grade_id, _code(cell))
     return {c.cell_id: found.get(c.cell_id, "") for c in assignment.cells if c.role == "solution"}
 

@@ -27,9 +27,10 @@ class Missing(Exception):
     """A name the check needs is not defined by the student's notebook."""
 
 
-def _raise(error: str):
+def _raise(session: Session, error: str):
     name, _, text = error.partition(": ")
     name = name if re.fullmatch(r"[A-Za-z_]\w{0,60}", name) else "Error"
+    session.produced.append((name, text))  # text the student's code wrote: never shown in feedback
     raise type(name, (StudentError,), {})(text)
 
 
@@ -52,12 +53,27 @@ def _call(session: Session, target: dict, args, kwargs):
     reply = session.request({"op": "call", **target, "args": [wire.encode(a) for a in args],
                              "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}})
     if not reply["ok"]:
-        _raise(str(reply.get("error", "")))
+        _raise(session, str(reply.get("error", "")))
     after = reply.get("args_after") or []
     for arg, changed in zip(args, after):  # the child's in-place changes, so a check can see (and report) them
         if changed is not None:
             _copy_back(arg, wire.decode(changed))
-    return wire.decode(reply.get("result"))
+    result = wire.decode(reply.get("result"))
+    session.produced += [("value", text) for text in _strings(result)]
+    return result
+
+
+def _strings(value) -> list[str]:
+    """The strings in a value from the child (text it made, maybe out of a hidden case's numbers)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _strings(v)]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (k, *_strings(v))]
+    if isinstance(value, wire.Opaque):
+        return [value.type_name]
+    return []
 
 
 def _copy_back(arg, value) -> None:
@@ -97,7 +113,7 @@ def klass(session: Session, name: str, reply: dict):
         answer = session.request({"op": "new", "name": name, "args": [wire.encode(a) for a in args],
                                   "kwargs": {k: wire.encode(v) for k, v in kwargs.items()}})
         if not answer["ok"]:
-            _raise(str(answer.get("error", "")))
+            _raise(session, str(answer.get("error", "")))
         object.__setattr__(self, "_number", int(answer["obj"]))
         object.__setattr__(self, "_generation", session.generation)
 
@@ -107,7 +123,7 @@ def klass(session: Session, name: str, reply: dict):
         _alive(self)
         answer = session.request({"op": "getattr", "obj": self._number, "attr": attribute})
         if not answer["ok"]:
-            _raise(str(answer.get("error", "")))
+            _raise(session, str(answer.get("error", "")))
         if answer.get("kind") == "missing":
             raise AttributeError(f"{name!r} object has no attribute {attribute!r}")
         if answer.get("kind") in ("function", "class"):
@@ -144,7 +160,7 @@ def bind(session: Session, name: str):
     """The grader's stand-in for the student's ``name``."""
     reply = session.request({"op": "describe", "name": name})
     if not reply["ok"]:
-        _raise(str(reply.get("error", "")))
+        _raise(session, str(reply.get("error", "")))
     kind = reply.get("kind")
     if kind == "missing":
         raise Missing(f"your notebook does not define {name}{session.why_missing()}")

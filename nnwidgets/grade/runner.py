@@ -24,7 +24,7 @@ import numpy as np
 
 from nnwidgets import checks
 
-from . import notebook, proxy
+from . import notebook, proxy, report
 from .cases import SECRET
 from .sandbox import ChildGone, Limits, readable_stdlib
 from .session import Session
@@ -39,10 +39,24 @@ class Options:
     seed: int | None = None   # None: a fresh secret per run
 
 
-def _student_view(message: str) -> str:
-    """A message without the lines that show cases (input, expected, got): what feedback may tell a student."""
-    return "\n".join(line for line in message.splitlines()
-                     if not line.lstrip().startswith(("input:", "expected:", "got:")))
+def _student_view(message: str, produced=()) -> str:
+    """What feedback may tell a student: no lines that show cases (input, expected, got) and no text the student's
+    code produced while it ran on them (an exception's message can carry a hidden case's numbers)."""
+    hidden = []
+    for name, text in sorted(produced, key=lambda p: -len(p[1])):
+        if text.strip():
+            message = message.replace(f"{name}: {text}", f"{name} on a hidden case")
+            if len(text.strip()) >= 6:
+                message = message.replace(text, "(text your code produced on a hidden case)")
+                hidden.append(text.strip()[:12])
+    lines = []
+    for line in message.splitlines():
+        if line.lstrip().startswith(("input:", "expected:", "got:")):
+            continue
+        # a check that shortened the student's text: drop the line rather than show what is left of it
+        lines.append("your code produced text on a hidden case (not shown)" if any(h in line for h in hidden)
+                     else line)
+    return "\n".join(lines)
 
 
 class Grader:
@@ -129,18 +143,27 @@ class Grader:
                   "checks": [], "error": None}
         try:
             solutions = notebook.submitted_solutions(self.assignment, Path(path))
-        except (OSError, ValueError) as err:
+        except Exception as err:  # noqa: BLE001 - a hostile or broken file costs only its own submission
             result["error"] = f"could not read the notebook: {type(err).__name__}: {err}"
             return result
+        try:
+            return self._grade(solutions, result)
+        except Exception as err:  # noqa: BLE001 - whatever goes wrong costs this submission, never the run
+            result["checks"], result["score"] = [], 0.0
+            result["error"] = f"grading this notebook stopped: {type(err).__name__}: {str(err)[:300]}"
+            return result
+
+    def _grade(self, solutions: dict, result: dict) -> dict:
         problems = self._problems(solutions)
         session = Session(self.limits, self._child_cells(solutions))
         try:
             for test in self.assignment.tests:
+                session.produced = []
                 message = "; ".join(problems[test.cell_id]) or self._run_test(test, session)
                 passed = not message or message.startswith("note:")
                 result["checks"].append({"name": test.cell_id, "points": test.points if passed else 0.0,
                                          "max_points": test.points, "passed": passed, "message": message,
-                                         "feedback": _student_view(message)})
+                                         "feedback": _student_view(message, session.produced)})
         except ChildGone as gone:  # the child could not even start
             result["error"] = str(gone)
         finally:
@@ -227,6 +250,7 @@ def grade(assignment: str, paths, options: Options = Options(), workers: int = 1
     finally:
         if stdlib:
             shutil.rmtree(Path(stdlib[1]).parent, ignore_errors=True)
+    submissions = [report.cleaned(s) for s in submissions]  # no terminal escapes from students, anywhere
     isolation = sorted({json.dumps(s.get("sandbox"), sort_keys=True) for s in submissions if s.get("sandbox")})
     return {"assignment": assignment, "submissions": submissions, "sandbox": [json.loads(i) for i in isolation]}
 

@@ -14,6 +14,7 @@ class Session:
         self.generation = 0
         self.starts = 0
         self.applied: dict = {}                   # the isolation the child got (jail.enter's answer)
+        self.produced: list[tuple[str, str]] = []  # (exception name or "value", text) the student's code sent
 
     def _start(self) -> None:
         while True:

@@ -137,8 +137,8 @@ class Reader:
         line, _, self.buffer = self.buffer.partition(b"\n")
         try:
             message = json.loads(line)
-        except (ValueError, UnicodeDecodeError) as err:
-            raise WireError(f"not JSON: {err}") from None
+        except (ValueError, UnicodeDecodeError, RecursionError) as err:
+            raise WireError(f"not JSON: {type(err).__name__}") from None
         if not isinstance(message, dict):
             raise WireError("a message must be a JSON object")
         return message
