@@ -61,8 +61,12 @@ def parse_formula(text, variables=("x", "y"), *, name="formula") -> Formula:
     nodes = list(ast.walk(tree))
     if len(nodes) > MAX_NODES:
         raise ValueError(f"{name} {text!r} is too long: at most {MAX_NODES} parts, got {len(nodes)}")
+    called = {id(node.func) for node in nodes if isinstance(node, ast.Call)}
     for node in nodes:
         _check(node, variables, text, name)
+        if isinstance(node, ast.Name) and node.id in FUNCTIONS and id(node) not in called:
+            raise ValueError(f"{name} {text!r}: the function {node.id!r} must be called, as in {node.id}(x); "
+                             f"use {_allowed(variables)}")
     body = tree.body
 
     def fn(*args):

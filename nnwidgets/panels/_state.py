@@ -123,23 +123,35 @@ class PanelState(HasTraits):
         except Exception as err:  # noqa: BLE001 - whatever failed, the state goes back to what it was
             self._trait_values.clear()
             self._trait_values.update(before)  # nobody was told of the refused values: put them back quietly
-            self._refuse(culprit, changes.get(culprit), err)
+            self._refuse(culprit, changes, err)
         finally:
             object.__setattr__(self, "_depth", 0)
         try:
             self._deliver(pending)
         except Exception as err:  # noqa: BLE001 - a failing observer: go back and tell everyone
             self._restore(before)
-            self._refuse(culprit, changes.get(culprit), err)
+            self._refuse(culprit, changes, err)
         if self.error:
             super().__setattr__("error", "")
 
-    def _refuse(self, culprit: str, value, err: BaseException):
-        name = getattr(self, "LABELS", {}).get(culprit, culprit)
-        name = name if isinstance(name, str) else name[0]
-        message = describe_failure(name, value, err)
+    def _refuse(self, culprit: str, changes: dict, err: BaseException):
+        """Raise the one-sentence error; it names the setting that failed (or, if the check named one, that one)."""
+        text = str(err)
+        if isinstance(err, ValueError) and len(changes) > 1:
+            for key in changes:
+                if any(alias in text for alias in self._names_of(key)):
+                    culprit = key
+                    break
+        message = describe_failure(self._names_of(culprit)[0], changes.get(culprit), err)
+        if isinstance(err, ValueError) and any(alias in text for key in changes for alias in self._names_of(key)):
+            message = text.strip().splitlines()[0] if text.strip() else message
         super().__setattr__("error", message)
         raise ValueError(message) from None
+
+    def _names_of(self, key: str) -> tuple[str, ...]:
+        """The names a setting goes by: the user's (``LABELS``) first, then its attribute name."""
+        alias = getattr(self, "LABELS", {}).get(key, ())
+        return (*((alias,) if isinstance(alias, str) else tuple(alias)), key)
 
     def _deliver(self, pending: list) -> None:
         """Tell observers of the held changes: one notification per trait, from its first old to its last value."""
@@ -190,7 +202,15 @@ class PanelState(HasTraits):
         return out
 
     def load_dict(self, data: dict) -> None:
-        """Set every value saved by ``to_dict`` (one transaction per state; unknown keys are refused)."""
+        """Set every value saved by ``to_dict``, as one change: if any state refuses, every state is put back."""
+        before = self.to_dict()
+        try:
+            self._load(data)
+        except Exception:
+            self._load(before)
+            raise
+
+    def _load(self, data: dict) -> None:
         if not isinstance(data, dict):
             raise ValueError(f"{type(self).__name__} settings must be a dict as to_dict() returns, got {short(data)}")
         unknown = set(data) - set(self.SETTINGS) - set(self.SUBSTATES)
@@ -202,7 +222,7 @@ class PanelState(HasTraits):
             self.set(**own)
         for name in self.SUBSTATES:
             if name in data:
-                getattr(self, name).load_dict(data[name])
+                getattr(self, name)._load(data[name])
 
     @classmethod
     def from_dict(cls, data: dict):

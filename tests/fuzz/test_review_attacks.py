@@ -38,18 +38,12 @@ def playground():
 
 # --- NOT stopped: the lead's fixes flip these -------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="a function name used as a value ('exp + x') passes the ast whitelist and "
-                                       "fails on evaluation with a raw KeyError: 'exp' (the race shows "
-                                       "\"the race failed (KeyError: 'exp')\")")
 @pytest.mark.parametrize("text", ["exp + x", "x * cos"])
 def test_a_bare_function_name_is_refused_when_parsed(text):
     with pytest.raises(ValueError, match="exp|cos"):
         parse_formula(text)
 
 
-@pytest.mark.xfail(strict=True, reason="a multi-setting change refused by check_together names the first key of "
-                                       "the dict ('tab'), not the parameter: \"tab = 'graph' is not allowed: "
-                                       "formula ...\"")
 @pytest.mark.parametrize("make, changes", [
     (lambda: nw.BackpropStepper("x*y", x=1.0, y=2.0), {"formula": "__import__('os')"}),
     (nw.ConvShapeVisualizer, {"input_shape": [3, 3, 1], "kernel_size": 5, "padding": 0}),
@@ -61,8 +55,6 @@ def test_from_dict_refusals_name_the_parameter(make, changes):
     assert not str(refused.value).startswith("tab"), str(refused.value)
 
 
-@pytest.mark.xfail(strict=True, reason="load_dict is one transaction per sub-state: a refused tab leaves the "
-                                       "panel's own settings changed (steps 30 -> 7, w1 0.5 -> 0.25)")
 @pytest.mark.parametrize("panel, data", [
     (nw.OptimizerRace, {"steps": 7, "learning_rate": {"lr": -1}}),
     (nw.PerceptronExplorer, {"w1": 0.25, "mlp": {"epochs": 0}}),

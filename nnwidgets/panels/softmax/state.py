@@ -15,7 +15,7 @@ from ..._validate import bounded_array, finite_float, positive_float, shown
 from ...core.hand_check import HandCheck, check_steps
 from ...core.softmax import LOG_BASES
 from ...core.softmax_table import BinaryView, SoftmaxTable, linear_logits, sigmoid_bce, softmax_table
-from .._state import PanelState, describe_failure, flag
+from .._state import PanelState, flag
 from .._traits import Checked, one_of
 from . import text
 
@@ -149,18 +149,6 @@ class SoftmaxState(PanelState):
         self.set(**changes)
 
     # ---- the contract ---------------------------------------------------------------------------
-    def set(self, **changes) -> None:
-        """``PanelState.set``; a refusal names each setting as the user knows it (``LABELS``)."""
-        try:
-            super().set(**changes)
-        except ValueError as err:
-            culprit = next((n for n in changes if n in self.LABELS and str(err).startswith(f"{n} = ")), None)
-            if culprit is None:
-                raise
-            message = describe_failure(self.LABELS[culprit], changes[culprit], err.__context__ or err)
-            self.error = message
-            raise ValueError(message) from None
-
     def check_together(self, values: dict, changed: set) -> dict:
         x, W, b = values["x"], values["W"], values["b"]
         if len(W[0]) != len(x) or len(b) != len(W):
