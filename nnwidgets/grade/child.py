@@ -3,7 +3,8 @@
 Started by ``sandbox.Sandbox`` as ``python -I -m nnwidgets.grade.child READ_FD WRITE_FD CONFIG_JSON``. It limits
 itself (``jail.enter``) before importing NumPy or reading any cell. Requests:
 
-    {"op": "run", "code": ...}                          exec a cell in the notebook namespace
+    {"op": "run", "code": ..., "trusted": bool}         exec a cell in the notebook namespace
+    {"op": "guard", "modules", "allowed", "autodiff"}   refuse reference imports from now on (``guard``)
     {"op": "describe", "name": ...}                     what a name is: missing, class, function or a value
     {"op": "call", "name" or "obj"+"attr", "args", "kwargs"}   call it; the result and the array arguments after
     {"op": "new", "name", "args", "kwargs"}             instantiate a class; the object's number
@@ -16,7 +17,7 @@ import inspect
 import json
 import sys
 
-from . import jail
+from . import guard, jail
 
 
 def signature(fn) -> list | None:
@@ -47,11 +48,23 @@ class Child:
         self.wire = wire
         self.namespace = {"__name__": "__main__", "__builtins__": builtins}
         self.objects = {}
+        self.guard: guard.Guard | None = None
 
     def handle(self, request: dict) -> dict:
         op = request.get("op")
         if op == "run":
-            exec(compile(request["code"], f"<cell {request.get('cell', '')}>", "exec"), self.namespace)
+            trusted = bool(request.get("trusted")) and self.guard is not None  # an instructor's cell
+            if trusted:
+                self.guard.trusted = True
+            try:
+                exec(compile(request["code"], f"<cell {request.get('cell', '')}>", "exec"), self.namespace)
+            finally:
+                if trusted:
+                    self.guard.trusted = False
+                    self.guard.sweep()
+            return {"ok": True}
+        if op == "guard":  # before the first student cell, when references are not allowed
+            self.guard = guard.install(request["modules"], request["allowed"], bool(request["autodiff"]))
             return {"ok": True}
         if op == "describe":
             if request["name"] not in self.namespace:

@@ -83,15 +83,26 @@ class Grader:
         namespace["checks"] = checks
         return namespace
 
+    def _guard(self) -> dict | None:
+        """The child's import guard (defence in depth; the ``ast`` scan decides): the reference modules, what the
+        setup cells imported (those stay), and whether JAX's autodiff is replaced."""
+        if self.options.allow_references:
+            return None
+        allowed = {".".join(m.split(".")[:i]) for m in self.assignment.aliases.values()
+                   for i in range(1, m.count(".") + 2)}
+        return {"modules": list(notebook.MODULE_REFERENCES), "allowed": sorted(allowed),
+                "autodiff": any(r.startswith("jax.") and r not in notebook.MODULE_REFERENCES
+                                for r in notebook.REFERENCES)}
+
     def _child_cells(self, solutions: dict) -> list[tuple[str, str]]:
         cells = []
         for cell in self.assignment.cells:
             if cell.role == "solution":
-                cells.append((cell.cell_id, solutions[cell.cell_id]))
+                cells.append((cell.cell_id, solutions[cell.cell_id], False))
             elif cell.role == "setup":
                 tree = notebook.parse(cell.source)
                 if notebook.bound_names(tree) or not notebook.loaded_names(tree) & self.student_names:
-                    cells.append((cell.cell_id, cell.source))  # cells that only display results are skipped
+                    cells.append((cell.cell_id, cell.source, True))  # cells that only display results are skipped
         return cells
 
     def _problems(self, solutions: dict) -> dict:
@@ -155,7 +166,7 @@ class Grader:
 
     def _grade(self, solutions: dict, result: dict) -> dict:
         problems = self._problems(solutions)
-        session = Session(self.limits, self._child_cells(solutions))
+        session = Session(self.limits, self._child_cells(solutions), self._guard())
         try:
             for test in self.assignment.tests:
                 session.produced = []

@@ -6,8 +6,10 @@ from .sandbox import ChildGone, Limits, Sandbox
 
 
 class Session:
-    def __init__(self, limits: Limits, cells: list[tuple[str, str]]):
-        self.limits, self.cells = limits, cells   # (cell id, code) in notebook order
+    def __init__(self, limits: Limits, cells: list[tuple[str, str, bool]], guard: dict | None = None):
+        self.limits = limits                      # cells: (cell id, code, the instructor's?) in notebook order
+        self.cells = [(c[0], c[1], bool(c[2]) if len(c) > 2 else False) for c in cells]
+        self.guard = guard                        # the child's import guard, sent before the first student cell
         self.fatal: dict[str, str] = {}           # cell id -> why it killed the child
         self.errors: dict[str, str] = {}          # cell id -> the exception it raised
         self.box: Sandbox | None = None
@@ -22,11 +24,14 @@ class Session:
             self.applied = self.box.applied
             self.generation += 1
             self.starts += 1
-            for cell_id, code in self.cells:
+            guarded = self.guard is None
+            for cell_id, code, trusted in self.cells:
                 if cell_id in self.fatal or not code.strip():
                     continue
                 try:
-                    reply = self.box.request({"op": "run", "code": code, "cell": cell_id})
+                    if not trusted and not guarded:
+                        guarded = self.box.request({"op": "guard", **self.guard})["ok"]
+                    reply = self.box.request({"op": "run", "code": code, "cell": cell_id, "trusted": trusted})
                 except ChildGone as gone:
                     self.fatal[cell_id] = str(gone)
                     break
