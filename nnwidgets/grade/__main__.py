@@ -21,6 +21,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="grade this many submissions at once (default 1)")
     p.add_argument("--timeout", type=float, default=10.0, help="wall-clock seconds per cell and per call (10)")
     p.add_argument("--memory", type=int, default=2048, help="address space of the child in MB (2048)")
+    p.add_argument("--scratch-mb", type=int, default=64,
+                   help="all files the child writes together, in MB (64; a tmpfs where mount namespaces work)")
     p.add_argument("--nbgrader", type=Path, metavar="COURSE_DIR",
                    help="grade COURSE_DIR/submitted/*/NAME/*.ipynb into the course's gradebook, with feedback")
     p.add_argument("--allow-references", action="store_true",
@@ -31,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     for name, value, low in (("--workers", args.workers, 1), ("--timeout", args.timeout, 0.1),
-                             ("--memory", args.memory, 256)):
+                             ("--memory", args.memory, 256), ("--scratch-mb", args.scratch_mb, 1)):
         if value < low:
             parser().error(f"{name} must be at least {low:g}, got {value:g}")
     try:
@@ -48,7 +50,8 @@ def main(argv=None) -> int:
         paths += [path for _, path in course]
     if not paths:
         parser().error("no submissions: give notebooks, or --nbgrader COURSE_DIR with submitted notebooks")
-    options = Options(timeout=args.timeout, memory_mb=args.memory, allow_references=args.allow_references)
+    options = Options(timeout=args.timeout, memory_mb=args.memory, scratch_mb=args.scratch_mb,
+                      allow_references=args.allow_references)
     result = grade(args.assignment, paths, options, workers=args.workers)
     print(report.table(result))
     if args.json:

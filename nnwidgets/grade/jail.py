@@ -3,6 +3,8 @@
 Limits (``resource.setrlimit``): CPU seconds, address space, processes (fork bombs), file size, no core files.
 Network: a new, empty network namespace when the kernel allows it (as root, or through an unprivileged user
 namespace), else Python's socket functions are replaced (that stops ordinary code, not a determined one).
+Files: in a private mount namespace everything is read-only except the scratch folder, which is a size-capped
+tmpfs, and the folders holding the instructor's source notebook are covered by an empty one.
 Identity: when the grader runs as root the child drops to a uid of its own, so it cannot write files outside
 its scratch directory and world-writable places, RLIMIT_NPROC applies, and the grader can kill every process
 the child started, even ones that left its process group.
@@ -20,7 +22,8 @@ import sys
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
-MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 32, 4096, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT = 1, 2, 4, 8, 32
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 #: per-mount options kept when a mount is made read-only (the kernel refuses to drop some of them)
 KEPT = {"nosuid": 2, "nodev": 4, "noexec": 8, "noatime": 1024, "nodiratime": 2048, "relatime": 1 << 21}
 
@@ -29,7 +32,11 @@ def enter(config: dict) -> dict:
     """Applies ``config`` (from the parent) to this process; returns what it could apply."""
     as_root = config.get("uid") is not None
     applied = {"network": _isolate(as_root)}
-    applied["filesystem"] = _read_only_except(config["scratch"]) if applied["network"] == "namespace" else "as is"
+    if applied["network"] == "namespace":
+        applied.update(_private_filesystem(config))
+    else:
+        applied.update({"filesystem": "as is", "scratch": "no total size cap (no mount namespace)",
+                        "source notebook": "readable (no mount namespace)"})
     if config.get("uid") is not None:
         os.setgroups([])
         os.setgid(config["uid"])
@@ -68,15 +75,30 @@ def _mount_points() -> list[tuple[str, int]]:
     return points
 
 
-def _read_only_except(scratch: str) -> str:
-    """In this (new, private) mount namespace every mount becomes read-only except the scratch folder."""
+def _private_filesystem(config: dict) -> dict:
+    """In this (new, private) mount namespace: the scratch folder becomes a tmpfs of ``scratch_mb`` (a cap on
+    everything the child writes), every other mount read-only, and the folders holding the instructor's source
+    notebook (``hide``) are covered by an empty read-only tmpfs, so no solution can be copied from them."""
+    scratch = config["scratch"]
+    applied = {"filesystem": "as is", "scratch": "no total size cap (no mount namespace)",
+               "source notebook": "readable (no mount namespace)"}
     if LIBC.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None) != 0:
-        return "as is"  # never remount anything unless the changes stay in this namespace
-    if LIBC.mount(scratch.encode(), scratch.encode(), None, MS_BIND, None) != 0:
-        return "as is"
+        return applied  # never remount anything unless the changes stay in this namespace
+    owner = config.get("uid") if config.get("uid") is not None else os.getuid()
+    options = f"size={int(config.get('scratch_mb', 64))}m,mode=0700,uid={owner},gid={owner}"
+    if LIBC.mount(b"tmpfs", scratch.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options.encode()) == 0:
+        applied["scratch"] = f"a tmpfs of {int(config.get('scratch_mb', 64))} MB"
+    elif LIBC.mount(scratch.encode(), scratch.encode(), None, MS_BIND, None) != 0:
+        return applied
     failed = [path for path, flags in _mount_points() if path != scratch and
               LIBC.mount(None, path.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, None) != 0]
-    return "read-only except the scratch folder" if "/" not in failed else "as is"
+    if "/" not in failed:
+        applied["filesystem"] = "read-only except the scratch folder"
+    hidden = [path for path in config.get("hide", []) if os.path.isdir(path) and LIBC.mount(
+        b"tmpfs", path.encode(), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, b"size=4k,mode=0555") == 0]
+    applied["source notebook"] = "hidden" if len(hidden) == len(config.get("hide", [])) else \
+        f"partly hidden ({len(hidden)} of {len(config.get('hide', []))} folders)"
+    return applied
 
 
 def _move_paths(paths: list, original: str, copy: str) -> None:

@@ -13,8 +13,11 @@ import inspect
 import io
 import json
 import multiprocessing
+import os
 import secrets
 import shutil
+import sys
+import tempfile
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+import nnwidgets
 from nnwidgets import checks
 
 from . import notebook, proxy, report
@@ -35,6 +39,7 @@ class Options:
     timeout: float = 10.0
     memory_mb: int = 2048
     nproc: int = 64
+    scratch_mb: int = 64
     allow_references: bool = False
     seed: int | None = None   # None: a fresh secret per run
 
@@ -59,6 +64,17 @@ def _student_view(message: str, produced=()) -> str:
     return "\n".join(lines)
 
 
+def _hidden_folders(source: Path) -> tuple[str, ...]:
+    """Folders the child must not read: the source notebook's, the shipped homework, the repository's lessons and
+    git history; never one the child needs (Python, nnwidgets, the temporary folder holding its scratch)."""
+    package = Path(nnwidgets.__file__).resolve().parent
+    needed = [Path(sys.prefix).resolve(), Path(os.__file__).resolve().parent, package,
+              Path(tempfile.gettempdir()).resolve()]
+    folders = {Path(source).resolve().parent, package / "homework", package.parent / "lessons", package.parent / ".git"}
+    folders = {f for f in folders if f.is_dir() and not any(n == f or f in n.parents for n in needed)}
+    return tuple(sorted(str(f) for f in folders if not any(g in f.parents for g in folders)))  # outermost only
+
+
 class Grader:
     """Grades submissions of one assignment in this process (one per worker)."""
 
@@ -67,7 +83,8 @@ class Grader:
         self.options = options
         self.seed = options.seed if options.seed is not None else secrets.randbits(62)
         self.limits = Limits(timeout=options.timeout, memory_mb=options.memory_mb, nproc=options.nproc,
-                             cpu_seconds=int(max(60, 12 * options.timeout)), stdlib=stdlib)
+                             cpu_seconds=int(max(60, 12 * options.timeout)), stdlib=stdlib,
+                             scratch_mb=options.scratch_mb, hide=_hidden_folders(self.assignment.path))
         self.student_names = self.assignment.solution_names()
         self.trusted = self._run_setup()
 

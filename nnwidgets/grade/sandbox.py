@@ -72,6 +72,8 @@ class Limits:
     cpu_seconds: int = 120     # CPU time for the child's whole life
     nproc: int = 64            # processes and threads (a fork bomb stops here)
     file_mb: int = 16          # the largest file the child may write
+    scratch_mb: int = 64       # all files in the scratch folder together (a tmpfs, with a mount namespace)
+    hide: tuple[str, ...] = ()  # folders the child must not read (the instructor's source notebook ...)
     start_timeout: float = 30.0
     stdlib: tuple[str, str] | None = None  # from readable_stdlib(), when the child needs a readable copy
     own_uid: bool = True       # as root: run the child as a uid of its own (False: as the grader's user)
@@ -120,7 +122,7 @@ class Sandbox:
         nproc = limits.nproc if self.uid is not None else _user_threads(os.getuid()) + limits.nproc
         config = {"uid": self.uid, "cpu_seconds": limits.cpu_seconds, "memory_mb": limits.memory_mb,
                   "nproc": nproc, "file_mb": limits.file_mb, "scratch": self.scratch,
-                  "stdlib": limits.stdlib}
+                  "stdlib": limits.stdlib, "scratch_mb": limits.scratch_mb, "hide": list(limits.hide)}
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         env = {"PATH": "/usr/bin:/bin", "HOME": self.scratch, "TMPDIR": self.scratch, "LANG": "C.UTF-8",

@@ -102,11 +102,9 @@ def test_getattr_reference_earns_nothing(hw02):
     assert got["getattr_module"]["test-softmax"] == 0, graded["getattr_module"]
 
 
-@pytest.mark.xfail(strict=True, reason="the child (own uid) can read the instructor's source notebook (shipped "
-                                       "homework is world-readable in the package/repository), copy the solution "
-                                       "cell to scratch and import it: full marks with no code of its own")
 def test_reading_the_source_notebook_earns_nothing(hw02):
-    got, graded, _ = hw02
+    got, graded, result = hw02
+    assert {a.get("source notebook") for a in result["sandbox"]} == {"hidden"}, result["sandbox"]
     assert got["read_source"]["test-softmax"] == 0, graded["read_source"]
 
 
@@ -137,15 +135,17 @@ def test_hw03_getattr_jax_grad_earns_nothing(tmp_path):
     assert got["test-net"] == 0 and got["test-ex3"] == 0, got
 
 
-@pytest.mark.xfail(strict=True, reason="the scratch folder has no total size cap: RLIMIT_FSIZE caps each file "
-                                       "(file_mb) but any number of files fit, on the grader's disk (/tmp)")
 def test_scratch_folder_total_is_capped():
     code = ("written = 0\ntry:\n    for i in range(8):\n        with open(f'fill{i}', 'wb') as f:\n"
             "            f.write(b'x' * (15 * 2**20))\n        written += 15\nexcept OSError:\n    pass\n")
-    with Sandbox(Limits(timeout=10, memory_mb=512, nproc=16, file_mb=16)) as box:
+    with Sandbox(Limits(timeout=10, memory_mb=512, nproc=16, file_mb=16, scratch_mb=64)) as box:
         assert box.request({"op": "run", "code": code})["ok"]
         total = sum(os.path.getsize(os.path.join(box.scratch, f)) for f in os.listdir(box.scratch)) / 2**20
+        if box.applied.get("scratch") != "a tmpfs of 64 MB":
+            pytest.skip(f"no mount namespace here: {box.applied}")
+        written = wire.decode(box.request({"op": "describe", "name": "written"})["value"])
     assert total <= 4 * 16, f"the child wrote {total:.0f} MB into its scratch folder with file_mb=16"
+    assert 30 <= written <= 64, f"the child wrote {written} MB into its 64 MB scratch tmpfs"
 
 
 # --- stopped --------------------------------------------------------------------------------------------------
