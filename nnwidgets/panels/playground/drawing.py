@@ -23,6 +23,7 @@ DATA, NETWORK, LOSS, GRADIENT, EXAMPLES = range(5)
 DATA_BOX, MATRIX_BOX = (0.04, 0.1, 0.3, 0.8), (0.04, 0.3, 0.3, 0.62)
 MAX_EXAMPLES = 8
 MAX_NAMED = 10  # input or output neurons named in the network drawing
+CURVE_BUCKETS = 250  # a curve longer than twice this is drawn as its envelope over this many runs of epochs
 
 
 def grid(resolution: int, box: float = BOX) -> np.ndarray:
@@ -148,12 +149,12 @@ def data_marks(X, y, problem: str, *, test=False) -> list:
     """Training points with a white edge, test points with a dark edge."""
     if len(X) == 0:
         return []
+    style = {"edge": INK if test else "#ffffff", "size": 6 if test else 7, "edge_width": 1.0, "axes": DATA}
     if problem == "regression":
-        fill = [hex_color(color) for color in diverging_rgb(y)]
-    else:
-        fill = [PALETTE[int(c) % len(PALETTE)] for c in y]
-    return [marks.points(X[:, 0], X[:, 1], fill=fill, edge=INK if test else "#ffffff", size=6 if test else 7,
-                         edge_width=1.0, axes=DATA)]
+        return [marks.points(X[:, 0], X[:, 1], fill=[hex_color(color) for color in diverging_rgb(y)], **style)]
+    labels = np.asarray(y).astype(int)  # one mark per class: one colour each, not one per point
+    return [marks.points(X[labels == c, 0], X[labels == c, 1], fill=PALETTE[c % len(PALETTE)], **style)
+            for c in np.unique(labels)]
 
 
 def network_layout(sizes) -> list:
@@ -207,11 +208,25 @@ def network_marks(sizes, params, heat_maps=None, names=None) -> list:
     return out
 
 
+def thin(values, buckets: int = CURVE_BUCKETS):
+    """(epochs, values) of a curve to draw: all of it, or for a long curve each of ``buckets`` runs of epochs as
+    its lowest and highest value (NaN skipped), so the drawn envelope is the same and the message stays small."""
+    values = np.asarray(values, float)
+    n = len(values)
+    if n <= 2 * buckets:
+        return np.arange(1, n + 1), values
+    starts = np.linspace(0, n, buckets + 1).astype(int)[:-1]
+    ends = np.append(starts[1:], n)
+    xs = np.stack([starts + 1, ends], axis=1).ravel()  # first and last epoch of each run
+    ys = np.stack([np.fmax.reduceat(values, starts), np.fmin.reduceat(values, starts)], axis=1).ravel()
+    return xs, ys
+
+
 def curve_marks(history: dict, best_epoch: int) -> list:
     """Train (solid) and test (dashed) loss, the best test epoch, and each layer's gradient size."""
     epochs = np.arange(1, len(history["train_loss"]) + 1)
-    out = [marks.line(epochs, history["train_loss"], color=INK, width=1.5, axes=LOSS),
-           marks.line(epochs, history["test_loss"], color=PALETTE[3], width=1.5, dash=(4, 3), axes=LOSS)]
+    out = [marks.line(*thin(history["train_loss"]), color=INK, width=1.5, axes=LOSS),
+           marks.line(*thin(history["test_loss"]), color=PALETTE[3], width=1.5, dash=(4, 3), axes=LOSS)]
     if best_epoch:
         top = np.nanmax(np.concatenate([history["train_loss"], history["test_loss"], [1e-9]]))
         out.append(marks.line([best_epoch, best_epoch], [0, top], color=PALETTE[2], width=1, axes=LOSS))
@@ -220,7 +235,7 @@ def curve_marks(history: dict, best_epoch: int) -> list:
     last, _, (low, high) = curve_limits(history)
     for layer in range(layers):
         color = PALETTE[(layer + 2) % len(PALETTE)]
-        out.append(marks.line(epochs, sizes[:, layer], color=color, width=1.5, axes=GRADIENT))
+        out.append(marks.line(*thin(sizes[:, layer]), color=color, width=1.5, axes=GRADIENT))
         if len(epochs):  # the layer's name in its colour, a legend inside the axes' top right corner
             x = last * (0.97 - 0.1 * (layers - 1 - layer))
             out.append(marks.text(x, high * (low / high) ** 0.07, f"W{layer + 1}", color=color, size=9, ha="right",
