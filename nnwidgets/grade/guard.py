@@ -2,7 +2,7 @@
 reference modules the assignment forbids and make JAX's autodiff raise (standard library only).
 
 This is NOT a security boundary: it runs in the student's own process, so determined code can undo it (or copy
-a library's source). The ``ast`` scan in ``notebook.references`` and the parent's verdict are what grade.
+a library's source). The ``ast`` scan in ``scan.references`` and the parent's verdict are what grade.
 """
 from __future__ import annotations
 

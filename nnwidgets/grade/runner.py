@@ -28,7 +28,7 @@ import numpy as np
 import nnwidgets
 from nnwidgets import checks
 
-from . import notebook, proxy, report
+from . import notebook, proxy, report, scan
 from .cases import SECRET
 from .sandbox import ChildGone, Limits, readable_stdlib
 from .session import Session
@@ -107,9 +107,9 @@ class Grader:
             return None
         allowed = {".".join(m.split(".")[:i]) for m in self.assignment.aliases.values()
                    for i in range(1, m.count(".") + 2)}
-        return {"modules": list(notebook.MODULE_REFERENCES), "allowed": sorted(allowed),
-                "autodiff": any(r.startswith("jax.") and r not in notebook.MODULE_REFERENCES
-                                for r in notebook.REFERENCES)}
+        return {"modules": list(scan.MODULE_REFERENCES), "allowed": sorted(allowed),
+                "autodiff": any(r.startswith("jax.") and r not in scan.MODULE_REFERENCES
+                                for r in scan.REFERENCES)}
 
     def _child_cells(self, solutions: dict) -> list[tuple[str, str]]:
         cells = []
@@ -141,7 +141,7 @@ class Grader:
             redefined = {n for n in notebook.bound_names(tree) & instructor - setup_after[cell_id]
                          if n not in notebook.bound_names(notebook.parse(source))
                          and not (n in own_imports and own_imports[n] == aliases.get(n))}
-            used = [] if self.options.allow_references else notebook.references(tree, aliases)
+            used = [] if self.options.allow_references else scan.references(tree, aliases)
             cells[cell_id] = (notebook.bound_names(tree), notebook.loaded_names(tree), used, redefined)
         found = {}
         for test in self.assignment.tests:

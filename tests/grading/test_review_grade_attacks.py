@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from grade_helpers import FULL, points, submission
 
-from nnwidgets.grade import notebook, report, wire
+from nnwidgets.grade import notebook, report, scan, wire
 from nnwidgets.grade.runner import Options, grade
 from nnwidgets.grade.sandbox import Limits, Sandbox
 from nnwidgets.grade.session import Session
@@ -253,7 +253,7 @@ def test_student_text_is_escaped_in_the_table_and_the_json(tmp_path):
 
 
 def test_the_childs_import_guard_refuses_references_after_the_setup_cells():
-    guard = {"modules": list(notebook.MODULE_REFERENCES), "allowed": ["jax", "jax.numpy"], "autodiff": True}
+    guard = {"modules": list(scan.MODULE_REFERENCES), "allowed": ["jax", "jax.numpy"], "autodiff": True}
     setup = "import jax.numpy as jnp\n"
     student = ("import importlib, jax\n_tried = []\n"
                "for _name in ('scipy.special', 'torch', 'optax', 'jax.nn', 'nnwidgets.core'):\n"
