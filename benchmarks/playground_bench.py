@@ -9,7 +9,9 @@ new picture since the last tick and whether the pixels of the loss-curve axes ch
 of train and test loss and accuracy, same per-layer mean |∂L/∂W|) trained by the playground's compiled code and by
 a NumPy loop written out here (float32, tanh hidden layers, sigmoid output with binary cross-entropy, plain SGD).
 The batch orders are the playground's (``epoch_key``), drawn before the NumPy clock starts; the compiled code
-draws its own inside the timed call. Epochs per second both ways, medians of ``RUNS`` runs with their spread
+draws its own inside the timed call. For scale, a bare jitted loop of the same SGD steps alone (no evaluation, no
+gradient sizes: less work than the NumPy loop, so an upper bound on what XLA on this CPU gives for these steps).
+Epochs per second both ways, medians of ``RUNS`` runs with their spread
 (min..max), and the largest difference between the two results (a check that the work is the same).
 
 Nothing is asserted. Usage: python benchmarks/playground_bench.py [--no-browser]
@@ -40,7 +42,8 @@ RUNS = 5
 SECONDS = 5.0
 FRAME_SETTINGS = {"dataset": "circle", "hidden": (8, 8), "samples": 500}
 # (hidden, batch size, epochs per run): the goal's network first, then what changes the ratio
-TRAINING = [((8, 8), 10, 400), ((8, 8), 50, 1000), ((8, 8), 250, 2000), ((32, 32), 10, 200), ((4,), 250, 2000)]
+TRAINING = [((8, 8), 10, 400), ((8, 8), 50, 1000), ((8, 8), 250, 2000), ((2,), 10, 400), ((32, 32), 10, 200),
+            ((64, 64), 250, 500)]
 
 COUNTER_JS = """
 ([x0, y0, x1, y1]) => {
@@ -166,6 +169,28 @@ def numpy_training(layers, X, y, X_test, y_test, orders, lr, batch_size):
     return Ws, bs, history
 
 
+def bare_jax(layers, X, y, orders, lr, batch_size):
+    """The ceiling: only the SGD steps (no evaluation, no gradient sizes, no bookkeeping), one jitted scan over
+    the epochs of a scan over the batches, with the same batches. A compiled function of (params, orders)."""
+    import jax.numpy as jnp
+
+    X, y = jnp.asarray(X), jnp.asarray(y)
+
+    def loss(params, idx):
+        h = X[idx]
+        for W, b in params[:-1]:
+            h = jnp.tanh(h @ W + b)
+        z = (h @ params[-1][0] + params[-1][1])[:, 0]
+        return jnp.mean(y[idx] * jax.nn.softplus(-z) + (1 - y[idx]) * jax.nn.softplus(z))
+
+    def epoch(params, order):
+        step = lambda p, idx: (jax.tree.map(lambda v, g: v - lr * g, p, jax.grad(loss)(p, idx)), None)  # noqa: E731
+        return jax.lax.scan(step, params, order)[0], None
+
+    run = jax.jit(lambda params, batches: jax.lax.scan(epoch, params, batches)[0])
+    return run, np.stack(orders).reshape(len(orders), -1, batch_size)
+
+
 def training_speed(hidden, batch_size, epochs, runs: int = RUNS) -> dict:
     pg = PlaygroundState(dataset="circle", hidden=hidden, samples=500, batch_size=batch_size, lr=0.03)
     X, y, X_test, y_test = (np.asarray(a, np.float32) for a in pg._network_data())
@@ -175,7 +200,11 @@ def training_speed(hidden, batch_size, epochs, runs: int = RUNS) -> dict:
     setup, state, knobs, data = pg._setup, pg._state, pg._knobs(), pg._network_data()
     ours = fit(setup, state, knobs, data, epochs, pg.seed)  # compiles
     numpy_result = numpy_training(layers, X, y, X_test, y_test, orders, pg.lr, batch_size)
-    jax_times, numpy_times, play_times = [], [], []
+    bare, batches = bare_jax(layers, X, y, orders, np.float32(pg.lr), batch_size) if len(X) % batch_size == 0 \
+        else (None, None)
+    if bare is not None:
+        jax.block_until_ready(bare(layers, batches))
+    jax_times, numpy_times, play_times, bare_times = [], [], [], []
     for _ in range(runs):
         t0 = time.perf_counter()
         result = fit(setup, state, knobs, data, epochs, pg.seed)
@@ -189,6 +218,10 @@ def training_speed(hidden, batch_size, epochs, runs: int = RUNS) -> dict:
         for _ in range(50):  # Play's pattern: one epoch per call (the public train(1))
             pg.train(1)
         play_times.append(time.perf_counter() - t0)
+        if bare is not None:
+            t0 = time.perf_counter()
+            jax.block_until_ready(bare(layers, batches))
+            bare_times.append(time.perf_counter() - t0)
     Ws, bs, history = numpy_result
     mine = np.stack([ours.history[k] for k in ("train_loss", "test_loss", "train_accuracy", "test_accuracy")], 1)
     param_gap = max(float(np.max(np.abs(np.asarray(W) - Wn))) for (W, _), Wn in zip(ours.state.params.layers, Ws))
@@ -200,6 +233,9 @@ def training_speed(hidden, batch_size, epochs, runs: int = RUNS) -> dict:
             "jax_epochs_per_s": spread(jax_eps), "numpy_epochs_per_s": spread(numpy_eps),
             "ratio_jax_over_numpy": spread(ratios),
             "train_1_epoch_per_call_epochs_per_s": spread([50 / t for t in play_times]),
+            "bare_jax_sgd_only_epochs_per_s": spread([epochs / t for t in bare_times]) if bare_times else None,
+            "ratio_numpy_with_evaluation_over_bare_sgd": spread([epochs / b / n for b, n in
+                                                                 zip(bare_times, numpy_eps)]) if bare_times else None,
             "max_param_difference": param_gap,
             "max_loss_difference": float(np.max(np.abs(mine[:, :2] - history[:, :2]))),
             "max_gradient_size_relative_difference": float(np.max(np.abs(ours.history["gradient_size"] - history[:, 4:])
@@ -223,14 +259,16 @@ def report(results) -> str:
     lines += ["Training speed, same network, same batches, same evaluation (epochs/s, medians of "
               f"{RUNS}, min..max):", "",
               "| hidden | batch | steps/epoch | playground (compiled) | NumPy loop | ratio | train(1) per call "
-              "| max param diff |", "|---|---|---|---|---|---|---|---|"]
+              "| bare jitted SGD, no evaluation (ratio) | max param diff |", "|---|---|---|---|---|---|---|---|---|"]
     for r in results["training"]:
         j, n, q, p = (r[k] for k in ("jax_epochs_per_s", "numpy_epochs_per_s", "ratio_jax_over_numpy",
                                      "train_1_epoch_per_call_epochs_per_s"))
         lines.append(f"| {tuple(r['hidden'])} | {r['batch_size']} | {r['steps_per_epoch']} | {j['median']:.0f} "
                      f"({j['min']:.0f}..{j['max']:.0f}) | {n['median']:.0f} ({n['min']:.0f}..{n['max']:.0f}) | "
                      f"{q['median']:.1f}x ({q['min']:.1f}..{q['max']:.1f}) | {p['median']:.0f} | "
-                     f"{r['max_param_difference']:.1e} |")
+                     + (f"{r['bare_jax_sgd_only_epochs_per_s']['median']:.0f} "
+                        f"({r['ratio_numpy_with_evaluation_over_bare_sgd']['median']:.1f}x) | "
+                        if r["bare_jax_sgd_only_epochs_per_s"] else "- | ") + f"{r['max_param_difference']:.1e} |")
     return "\n".join(lines)
 
 
