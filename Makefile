@@ -27,9 +27,12 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-cell-timeout=300 -p no:cacheprovider -rs $(PYTEST_ARGS)
 
-## bench: browser latency, kernel update time, cold start and compute comparisons -> benchmarks/results.json
+## bench: browser latency, kernel update time, cold start and compute comparisons -> benchmarks/results.json;
+##        grading throughput -> grade_results.json; the playground -> playground_results.json
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/grade_bench.py
+	$(BIN)/python benchmarks/playground_bench.py
 
 ## lessons: re-execute the lesson notebooks in place (commit the result)
 lessons: $(VENV)/.installed-test

@@ -205,12 +205,12 @@ class PanelState(HasTraits):
         """Set every value saved by ``to_dict``, as one change: if any state refuses, every state is put back."""
         before = self.to_dict()
         try:
-            self._load(data)
+            self._apply_dict(data)
         except Exception:
-            self._load(before)
+            self._apply_dict(before)
             raise
 
-    def _load(self, data: dict) -> None:
+    def _apply_dict(self, data: dict) -> None:
         if not isinstance(data, dict):
             raise ValueError(f"{type(self).__name__} settings must be a dict as to_dict() returns, got {short(data)}")
         unknown = set(data) - set(self.SETTINGS) - set(self.SUBSTATES)
@@ -222,7 +222,7 @@ class PanelState(HasTraits):
             self.set(**own)
         for name in self.SUBSTATES:
             if name in data:
-                getattr(self, name)._load(data[name])
+                getattr(self, name)._apply_dict(data[name])
 
     @classmethod
     def from_dict(cls, data: dict):

@@ -155,9 +155,10 @@ class Playground(PlaygroundState, Panel):
                 value = parsed(change["new"])
                 if value is not KEEP:
                     setattr(self, name, value)
-            except ValueError as err:
-                if not self.error:
-                    self.set_trait("error", str(err))
+            except ValueError as err:  # refused: the control shows the state again, the error says why
+                message = str(err)
+                self.set_trait("error", message if name in message else f"{name}: {message}")
+                control.value = shown(getattr(self, name))
             finally:
                 busy.pop()
         self.observe(to_control, names=name)
