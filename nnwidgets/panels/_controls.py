@@ -72,13 +72,20 @@ def from_control(value, current):
     return value
 
 
-def bind(state, name: str, control) -> None:
-    """Keep ``state.name`` and ``control.value`` equal both ways.
+#: what ``parsed`` returns for a control value that names no new setting (a "(your data)" entry, say)
+KEEP = object()
+
+
+def bind(state, name: str, control, *, shown=None, parsed=None) -> None:
+    """Keep ``state.name`` and ``control.value`` equal both ways: the one wiring every view uses.
 
     Unlike ``widgets.link``: a slider is re-anchored on every value set in Python (never snapped or
     clamped), float noise from the browser is ignored, and a value the state rejects leaves the
     state as it was (the state reports it in its ``error`` trait) and puts the control back.
+    A control that shows a setting differently (text for a tuple, "none" for None) passes ``shown``
+    (setting -> control value) and ``parsed`` (control value -> setting, raising ValueError or returning KEEP).
     """
+    shown = shown or (lambda value: value)
     syncing = []
 
     def to_control(change):
@@ -87,23 +94,29 @@ def bind(state, name: str, control) -> None:
         syncing.append(True)
         try:
             if isinstance(control, (widgets.FloatSlider, widgets.FloatLogSlider)):
-                anchor(control, change["new"])
+                anchor(control, shown(change["new"]))
             else:
-                control.value = change["new"]
+                control.value = shown(change["new"])
         finally:
             syncing.pop()
 
     def to_state(change):
         if syncing:
             return
-        value = from_control(change["new"], getattr(state, name))
-        if value is None:
-            return
         syncing.append(True)
         try:
-            setattr(state, name, value)
-        except ValueError:
-            control.value = getattr(state, name)
+            if parsed:  # None is a real value here ("none" -> no regularisation)
+                value = parsed(change["new"])
+            else:  # None: only float noise from the browser
+                value = from_control(change["new"], getattr(state, name))
+                value = KEEP if value is None else value
+            if value is not KEEP:
+                setattr(state, name, value)
+        except ValueError as err:  # refused (the state has said why, or the text did not parse): show the state
+            if parsed and name not in state.error:
+                message = str(err)
+                state.set_trait("error", message if name in message else f"{name}: {message}")
+            control.value = shown(getattr(state, name))
         finally:
             syncing.pop()
 

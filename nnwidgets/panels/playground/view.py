@@ -13,7 +13,7 @@ import numpy as np
 
 from ...core.playground import ACTIVATIONS, DATASETS, FEATURES, INITS, OPTIMIZER_DEFAULTS, OPTIMIZERS
 from ...render import LayeredFigure
-from .._controls import bind, float_slider, log_slider, message_html
+from .._controls import KEEP, bind, float_slider, log_slider, message_html
 from .._state import Panel
 from .._traits import Checked, one_of
 from . import drawing, text
@@ -21,7 +21,6 @@ from .state import PlaygroundState
 
 TABS = ("playground",)
 OPTION_NAMES = ("momentum", "rho", "beta1", "beta2", "eps")
-KEEP = object()  # what a control's text parses to when it names no new value ("(your data)")
 
 
 class Playground(PlaygroundState, Panel):
@@ -136,33 +135,9 @@ class Playground(PlaygroundState, Panel):
             self._show_options()
 
     def _link(self, control, name, shown, parsed) -> None:
-        """A two-way link for a setting whose control shows it differently (text, 0 for None...); ``parsed``
-        returns KEEP when the control's value names no new setting."""
+        """``bind`` for a setting whose control shows it differently (text, "none" for None, 0 for None)."""
         control.value = shown(getattr(self, name))
-        busy = []
-
-        def to_control(change):
-            if not busy:
-                busy.append(True)
-                control.value = shown(change["new"])
-                busy.pop()
-
-        def to_state(change):
-            if busy:
-                return
-            busy.append(True)
-            try:
-                value = parsed(change["new"])
-                if value is not KEEP:
-                    setattr(self, name, value)
-            except ValueError as err:  # refused: the control shows the state again, the error says why
-                message = str(err)
-                self.set_trait("error", message if name in message else f"{name}: {message}")
-                control.value = shown(getattr(self, name))
-            finally:
-                busy.pop()
-        self.observe(to_control, names=name)
-        control.observe(to_state, names="value")
+        bind(self, name, control, shown=shown, parsed=parsed)
 
     def control(self, name: str):
         """The widget for a setting ("lr", "hidden", ...), a button ("play", "step", "reset") or "tab"."""
