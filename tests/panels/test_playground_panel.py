@@ -258,3 +258,13 @@ def test_saved_states_round_trip(dataset, hidden, activation, optimizer, lr, dro
     again = PlaygroundState.from_dict(json.loads(json.dumps(saved)))
     assert again.to_dict() == saved
     np.testing.assert_array_equal(again.init_params[0][0], state.init_params[0][0])
+
+
+def test_only_the_data_controls_that_act_on_the_data_are_shown():
+    shown = lambda p: {n: p.control(n).layout.display != "none" for n in ("noise", "samples", "features")}
+    p = Playground(dataset="digits", hidden=(8,))
+    assert shown(p) == {"noise": False, "samples": False, "features": False}  # 1797 fixed 64-pixel images
+    p.dataset = "circle"
+    assert shown(p) == {"noise": True, "samples": True, "features": True}
+    p.dataset = "points"
+    assert shown(p) == {"noise": False, "samples": False, "features": True}   # drawn points are 2-D, not generated

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ...core.playground import ACTIVATIONS, DATASETS, FEATURES, INITS, OPTIMIZER_DEFAULTS, OPTIMIZERS
+from ...core.playground.datasets import GENERATED
 from ...render import LayeredFigure
 from .._controls import KEEP, bind, float_slider, log_slider, message_html
 from .._state import Panel
@@ -61,7 +62,17 @@ class Playground(PlaygroundState, Panel):
                                   self.formula_box])
         self.observe(self.redraw, names="revision")
         self.observe(self._show_error, names="error")
+        self.observe(self._show_data_controls, names="revision")
+        self._show_data_controls()
         self.redraw()
+
+    def _show_data_controls(self, change=None) -> None:
+        """Show only the data controls that act on the current data: noise and samples for a generated set,
+        features for 2-D points (iris and digits ignore all three; a panel never shows a knob that does nothing)."""
+        generated = isinstance(self.dataset, str) and self.dataset in GENERATED
+        two_d = self.data[0].shape[1] == 2
+        for name, acts in (("noise", generated), ("samples", generated), ("features", two_d)):
+            self.controls[name].layout.display = None if acts else "none"
 
     # ---- controls ----------------------------------------------------------------------------------------
     def _make_controls(self) -> dict:
