@@ -10,7 +10,7 @@ PAIR_TOO_BIG = ("dataset: an (X, y) pair of {size:,} numbers is too big to save 
                 "CSV file and pass its path as dataset")
 
 NETWORK_TITLE = "network (edges: blue +, orange −, width |w|)"
-LOSS_TITLE = "loss: train (solid), test (dashed)"
+LOSS_TITLE = "loss: train (solid), test (dashed)\ngreen line: best test epoch"
 GRADIENT_TITLE = "mean |∂L/∂W| per layer"
 DATA_TITLE = "data: train (white edge), test (dark edge)"
 CONFUSION_TITLE = "confusion matrix (test data)"
