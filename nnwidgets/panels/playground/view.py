@@ -95,7 +95,7 @@ class Playground(PlaygroundState, Panel):
             "batch_norm": widgets.Checkbox(description=L["batch_norm"]),
             "init": widgets.Dropdown(options=INITS, description=L["init"]),
             "init_scale": widgets.FloatText(description=L["init_scale"], step=0.1),
-            "features": widgets.SelectMultiple(options=FEATURES, description=L["features"], rows=3),
+            "features": widgets.SelectMultiple(options=FEATURES, description=L["features"], rows=len(FEATURES)),
             "noise": float_slider(L["noise"], self.noise, "nnw-playground-noise", lo=0, hi=0.5, step=0.05),
             "samples": widgets.IntText(description=L["samples"]),
             "train_fraction": float_slider(L["train_fraction"], self.train_fraction, "nnw-playground-train",
