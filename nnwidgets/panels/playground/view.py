@@ -102,7 +102,7 @@ class Playground(PlaygroundState, Panel):
                                            lo=0.1, hi=1.0, step=0.05),
             "early_stopping": widgets.IntText(description=L["early_stopping"], tooltip=text.EARLY_HINT),
             "seed": widgets.IntText(description=L["seed"]),
-            "add_class": widgets.FloatText(value=1, description=text.ADD_CLASS),
+            "add_class": widgets.FloatText(value=1, description=text.ADD_CLASS, tooltip=text.ADD_CLASS_HINT),
         }
         for name in ("problem", "activation", "lr", "batch_size", "optimizer", "reg_rate",
                      "dropout", "batch_norm", "init", "init_scale", "features", "noise", "samples",
