@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import choice
+from .._validate import choice, shown
 
 PADDING_NAMES = ("valid", "same", "full")
 #: the largest size, stride, dilation or padding accepted anywhere (keeps every index inside int32)
@@ -30,15 +30,11 @@ def size_arg(name: str, value, minimum: int = 1) -> int:
     """A whole number from ``minimum`` (1 unless said) to ``MAX_SIZE``; the message names ``name``."""
     what = "a positive integer" if minimum == 1 else f"an integer from {minimum}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be {what}, got {_short(value)}")
+        raise ValueError(f"{name} must be {what}, got {shown(value)}")
     if value > MAX_SIZE:
-        raise ValueError(f"{name} must be {what} of at most {MAX_SIZE:,}, got {_short(value)}")
+        raise ValueError(f"{name} must be {what} of at most {MAX_SIZE:,}, got {shown(value)}")
     return int(value)
 
-
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def kernel_sizes(kernel_size, axes: int, name: str = "kernel_size") -> tuple[int, ...]:
@@ -47,7 +43,7 @@ def kernel_sizes(kernel_size, axes: int, name: str = "kernel_size") -> tuple[int
         if len(kernel_size) != axes:
             allowed = "a positive integer" if axes == 1 else f"a positive integer or a pair {_pair_hint(axes)}"
             raise ValueError(f"{name} must be {allowed} for {axes} axis{'es' if axes > 1 else ''}, "
-                             f"got {_short(kernel_size)}")
+                             f"got {shown(kernel_size)}")
         return tuple(size_arg(name, k) for k in kernel_size)
     return (size_arg(name, kernel_size),) * axes
 
@@ -72,7 +68,7 @@ def resolve_padding(n: int, kernel_size: int, stride: int = 1, padding=0, dilati
             or not all(isinstance(p, numbers.Integral) and not isinstance(p, bool) and 0 <= p <= MAX_SIZE
                        for p in pair)):
         raise ValueError(f"padding must be a non-negative integer (at most {MAX_SIZE:,}), a (before, after) pair of "
-                         f"them, or one of 'valid', 'same', 'full', got {_short(padding)}")
+                         f"them, or one of 'valid', 'same', 'full', got {shown(padding)}")
     return int(pair[0]), int(pair[1])
 
 
@@ -119,7 +115,7 @@ def check_pool_padding(padding, kernel_size, dilation: int = 1) -> None:
     effective = dilation * (kernel_size - 1) + 1
     if 2 * max(resolve_padding(1, 1, 1, padding)) > effective:
         raise ValueError(f"padding must be at most half of the pooling window ({effective // 2} for pool_size "
-                         f"{kernel_size}), got {_short(padding)}: a window would see only padding")
+                         f"{kernel_size}), got {shown(padding)}: a window would see only padding")
 
 
 def axis_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False) -> AxisSize:
@@ -128,7 +124,7 @@ def axis_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False) 
     kernel_size, stride, dilation = (size_arg(k, v) for k, v in
                                      (("kernel_size", kernel_size), ("stride", stride), ("dilation", dilation)))
     if not isinstance(ceil_mode, (bool, np.bool_)):
-        raise ValueError(f"ceil_mode must be True or False, got {_short(ceil_mode)}")
+        raise ValueError(f"ceil_mode must be True or False, got {shown(ceil_mode)}")
     ceil_mode = bool(ceil_mode)
     before, after = resolve_padding(n, kernel_size, stride, padding, dilation)
     effective = dilation * (kernel_size - 1) + 1
@@ -163,7 +159,7 @@ def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=
     if isinstance(n, (tuple, list)):
         return tuple(a.size for a in axis_sizes(n, kernel_size, stride, padding, dilation, ceil_mode))
     if isinstance(kernel_size, (tuple, list)):
-        raise ValueError(f"kernel_size must be one integer for one axis n = {_short(n)}, got {_short(kernel_size)}: "
+        raise ValueError(f"kernel_size must be one integer for one axis n = {shown(n)}, got {shown(kernel_size)}: "
                          "pass n as (H, W) for a (kH, kW) kernel")
     return axis_size(n, kernel_size, stride, padding, dilation, ceil_mode).size
 
@@ -171,7 +167,7 @@ def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=
 def axis_sizes(shape, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False) -> tuple[AxisSize, ...]:
     """``axis_size`` for every axis of ``shape`` ((H, W) or (N,)), ``kernel_size`` an int or one per axis."""
     if not isinstance(shape, (tuple, list)) or not 1 <= len(shape) <= 3:
-        raise ValueError(f"n must be a size or a tuple of 1 to 3 sizes such as (H, W), got {_short(shape)}")
+        raise ValueError(f"n must be a size or a tuple of 1 to 3 sizes such as (H, W), got {shown(shape)}")
     kernels = kernel_sizes(kernel_size, len(shape))
     return tuple(axis_size(n, k, stride, padding, dilation, ceil_mode) for n, k in zip(shape, kernels))
 

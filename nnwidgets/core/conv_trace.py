@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+from .._validate import shown
 from .conv_shapes import axis_size, check_pool_padding, kernel_sizes, size_arg
 
 MAX_LAYERS = 100
@@ -45,7 +46,7 @@ def trace_shapes(layers) -> list[LayerShape]:
     """
     if isinstance(layers, (str, bytes)) or not isinstance(layers, (list, tuple)) or not 1 <= len(layers) <= MAX_LAYERS:
         raise ValueError(f"layers must be a list of 1 to {MAX_LAYERS} layers such as [('input', (28, 28, 1)), "
-                         f"('relu',)], got {_short(layers)}")
+                         f"('relu',)], got {shown(layers)}")
     try:
         split = [_split(position, layer) for position, layer in enumerate(layers)]
     except ValueError as err:
@@ -61,10 +62,6 @@ def trace_shapes(layers) -> list[LayerShape]:
     return rows
 
 
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
 
 def _split(position, layer):
     """(name, options) of a layer written as "relu", ("relu",), ("conv", {...}) or ("input", (H, W, C))."""
@@ -73,7 +70,7 @@ def _split(position, layer):
     if not isinstance(layer, (tuple, list)) or not 1 <= len(layer) <= 2 or not isinstance(layer[0], str) \
             or layer[0] not in KINDS:
         raise ValueError(f"layer {position + 1} must be a name or a tuple starting with one of {', '.join(KINDS)}, "
-                         f"such as ('relu',) or ('conv', {{'filters': 8, 'kernel_size': 3}}), got {_short(layer)}")
+                         f"such as ('relu',) or ('conv', {{'filters': 8, 'kernel_size': 3}}), got {shown(layer)}")
     name, options = layer[0], (layer[1] if len(layer) == 2 else None)
     if name == "input":
         return name, options
@@ -82,11 +79,11 @@ def _split(position, layer):
         return name, {}
     if not isinstance(options, dict):
         raise ValueError(f"{name} needs its options as a dict such as {{{', '.join(repr(r) + ': 3' for r in required)}"
-                         f"}}, got {_short(options)}")
+                         f"}}, got {shown(options)}")
     unknown = [k for k in options if k not in required and k not in optional]
     missing = [k for k in required if k not in options]
     if unknown or missing:
-        problem = f"unknown {', '.join(map(_short, unknown))}" if unknown else f"missing {', '.join(missing)}"
+        problem = f"unknown {', '.join(map(shown, unknown))}" if unknown else f"missing {', '.join(missing)}"
         raise ValueError(f"{name} takes {', '.join(required + tuple(optional))}; {problem}")
     return name, optional | options
 
@@ -96,7 +93,7 @@ def _apply(position, name, options, shape):
         if position != 0:
             raise ValueError("input must be the first layer")
         if not isinstance(options, (tuple, list)) or not 1 <= len(options) <= 3:
-            raise ValueError(f"input needs a shape such as (28, 28, 1), got {_short(options)}")
+            raise ValueError(f"input needs a shape such as (28, 28, 1), got {shown(options)}")
         shape = tuple(size_arg("input shape", v) for v in options)
         return shape, 0, "×".join(map(str, shape))
     if shape is None:

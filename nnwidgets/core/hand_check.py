@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._validate import shown
 from .softmax import LOG_BASES
 
 STEPS = ("logits", "exp", "sum", "probabilities", "loss", "mse")
@@ -78,7 +79,7 @@ class HandCheck(NamedTuple):
 
 def parse_numbers(name: str, value) -> tuple[np.ndarray, list[int]]:
     """Numbers as typed: a number, a list, or a string like "2.25, 0.48"; also how many decimals each had."""
-    refused = ValueError(f"{name} must be numbers (e.g. '2.25, 0.48'), got {_short(value)}")
+    refused = ValueError(f"{name} must be numbers (e.g. '2.25, 0.48'), got {shown(value)}")
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
             raise ValueError(f"{name} must be at most {MAX_TEXT} characters, got {len(value)}")
@@ -96,16 +97,8 @@ def parse_numbers(name: str, value) -> tuple[np.ndarray, list[int]]:
     except ValueError:
         raise refused from None
     if numbers.size == 0 or not np.all(np.isfinite(numbers)):
-        raise ValueError(f"{name} must be finite numbers, got {_short(value)}")
+        raise ValueError(f"{name} must be finite numbers, got {shown(value)}")
     return numbers, [_decimals(t) for t in tokens]
-
-
-def _short(value, limit: int = 80) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # noqa: BLE001 - a hostile __repr__ must not hide the real error
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _decimals(token: str) -> int:
@@ -131,7 +124,7 @@ def check_steps(truth: dict, given: dict, target: int, base: str) -> HandCheck:
         got, decimals = parse_numbers(step, given[step])
         expected = np.atleast_1d(np.asarray(truth[step], dtype=float))
         if got.shape != expected.shape:
-            raise ValueError(f"{step} must have {expected.size} number(s), got {got.size}: {_short(given[step])}")
+            raise ValueError(f"{step} must have {expected.size} number(s), got {got.size}: {shown(given[step])}")
         ok = _close(got, expected, decimals)
         implied = mine.get(step)
         if ok.all():

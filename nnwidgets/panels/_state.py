@@ -21,6 +21,8 @@ import numbers
 import numpy as np
 from traitlets import HasTraits, TraitError, Unicode
 
+from .._validate import shown
+
 
 def jsonable(value):
     """``value`` as plain JSON data: tuples and arrays become lists, NumPy scalars Python numbers."""
@@ -44,15 +46,6 @@ def flag(name: str, value) -> bool:
     raise ValueError(f"{name} must be True or False, got {value!r}")
 
 
-def short(value, limit: int = 80) -> str:
-    """``repr(value)`` cut to ``limit`` characters, for messages about huge or hostile values."""
-    try:
-        text = repr(value)
-    except Exception:  # noqa: BLE001 - a hostile __repr__ must not hide the real error
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def describe_failure(name: str, value, err: BaseException) -> str:
     """One sentence for an error that does not yet name the parameter (OverflowError, TraitError, ...)."""
     text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
@@ -60,8 +53,8 @@ def describe_failure(name: str, value, err: BaseException) -> str:
         return text
     if isinstance(err, OverflowError) or (isinstance(value, numbers.Number) and not isinstance(value, bool)
                                           and isinstance(value, float) and not math.isfinite(value)):
-        return f"{name} = {short(value)} is out of range ({text})"
-    return f"{name} = {short(value)} is not allowed: {text}"
+        return f"{name} = {shown(value)} is out of range ({text})"
+    return f"{name} = {shown(value)} is not allowed: {text}"
 
 
 class PanelState(HasTraits):
@@ -212,7 +205,7 @@ class PanelState(HasTraits):
 
     def _apply_dict(self, data: dict) -> None:
         if not isinstance(data, dict):
-            raise ValueError(f"{type(self).__name__} settings must be a dict as to_dict() returns, got {short(data)}")
+            raise ValueError(f"{type(self).__name__} settings must be a dict as to_dict() returns, got {shown(data)}")
         unknown = set(data) - set(self.SETTINGS) - set(self.SUBSTATES)
         if unknown:
             raise ValueError(f"{type(self).__name__} has no setting {', '.join(sorted(map(repr, unknown)))}; "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -121,3 +122,19 @@ def press_and_time(page, slider_class: str, key: str, timeout_ms: int = 10_000) 
     page.wait_for_function("() => window.__nnw.t1 > 0", timeout=timeout_ms)
     probe = page.evaluate("() => ({t0: window.__nnw.t0, t1: window.__nnw.t1, sum: window.__nnw.sum})")
     return {"latency_ms": probe["t1"] - probe["t0"], "before": before, "after": probe["sum"]}
+
+
+def kernel_state_when(page, condition: str) -> dict:
+    """The panel's ``to_dict()`` as the kernel last sent it (the fixture notebooks print it into
+    ``.nnw-kernel-state``), once the JavaScript ``condition`` on it (``s``) holds."""
+    page.wait_for_function("() => { const e = document.querySelector('.nnw-kernel-state');"
+                           " if (!e || !e.innerText) return false; const s = JSON.parse(e.innerText);"
+                           f" return {condition}; }}", timeout=10_000)
+    return json.loads(page.inner_text(".nnw-kernel-state"))
+
+
+def kernel_state(page, expected_part: dict) -> dict:
+    """``kernel_state_when`` the kernel's state holds every key of ``expected_part`` with that value."""
+    check = " && ".join(f"s[{json.dumps(k)}] !== undefined && JSON.stringify(s[{json.dumps(k)}]) === "
+                        f"{json.dumps(json.dumps(v, separators=(',', ':')))}" for k, v in expected_part.items())
+    return kernel_state_when(page, check)

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from harness import PROBE_JS, chromium_page, open_panel, press_and_time, voila
+from harness import PROBE_JS, chromium_page, kernel_state, open_panel, press_and_time, voila
 
 import nnwidgets as nw
 
@@ -26,14 +26,6 @@ COUNT_ORANGE = """
 """
 
 
-def kernel_state(page, expected_part: dict) -> dict:
-    """The panel's ``to_dict()`` as the kernel last sent it, once it holds ``expected_part``."""
-    check = " && ".join(f"s[{json.dumps(k)}] !== undefined && JSON.stringify(s[{json.dumps(k)}]) === "
-                        f"{json.dumps(json.dumps(v, separators=(',', ':')))}" for k, v in expected_part.items())
-    page.wait_for_function("() => { const e = document.querySelector('.nnw-kernel-state');"
-                           " if (!e || !e.innerText) return false; const s = JSON.parse(e.innerText);"
-                           f" return {check}; }}", timeout=10_000)
-    return json.loads(page.inner_text(".nnw-kernel-state"))
 
 
 def click_and_wait(page, css):

@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
-from harness import chromium_page, open_panel, press_and_time, voila
+from harness import chromium_page, kernel_state, open_panel, press_and_time, voila
 
 import nnwidgets as nw
 
@@ -15,14 +15,6 @@ SUMMARY = ".nnw-conv-summary"
 TRACER = ".nnw-conv-tracer"
 
 
-def kernel_state(page, expected_part: dict) -> dict:
-    """The panel's ``to_dict()`` as the kernel last sent it, once it holds ``expected_part``."""
-    check = " && ".join(f"s[{json.dumps(k)}] !== undefined && JSON.stringify(s[{json.dumps(k)}]) === "
-                        f"{json.dumps(json.dumps(v, separators=(',', ':')))}" for k, v in expected_part.items())
-    page.wait_for_function("() => { const e = document.querySelector('.nnw-kernel-state');"
-                           " if (!e || !e.innerText) return false; const s = JSON.parse(e.innerText);"
-                           f" return {check}; }}", timeout=10_000)
-    return json.loads(page.inner_text(".nnw-kernel-state"))
 
 
 def test_stride_window_and_the_tracer_tab(chromium_path):

@@ -1,10 +1,9 @@
 """The softmax calculator in a real Chromium via Voila: editing a logit changes the table and the picture, the
 linear-layer tab opens, and after every action the kernel's saved state (``to_dict``) is what the page shows."""
-import json
 from pathlib import Path
 
 import pytest
-from harness import chromium_page, open_panel, press_and_time, voila
+from harness import chromium_page, kernel_state, open_panel, press_and_time, voila
 
 import nnwidgets as nw
 
@@ -13,14 +12,6 @@ HERE = Path(__file__).parent
 TABLE = ".nnw-softmax-table"
 
 
-def kernel_state(page, expected_part: dict) -> dict:
-    """The panel's ``to_dict()`` as the kernel last sent it, once it holds ``expected_part``."""
-    check = " && ".join(f"s[{json.dumps(k)}] !== undefined && JSON.stringify(s[{json.dumps(k)}]) === "
-                        f"{json.dumps(json.dumps(v, separators=(',', ':')))}" for k, v in expected_part.items())
-    page.wait_for_function("() => { const e = document.querySelector('.nnw-kernel-state');"
-                           " if (!e || !e.innerText) return false; const s = JSON.parse(e.innerText);"
-                           f" return {check}; }}", timeout=10_000)
-    return json.loads(page.inner_text(".nnw-kernel-state"))
 
 
 def test_editing_a_logit_and_opening_the_linear_tab(chromium_path):

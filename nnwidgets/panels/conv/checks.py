@@ -9,8 +9,8 @@ import numbers
 
 import numpy as np
 
+from ..._validate import shown
 from ...core.conv_shapes import PADDING_NAMES
-from .._state import short
 from . import text
 
 MAX_SIDE = 32
@@ -25,7 +25,7 @@ def whole(value, low: int, high: int) -> bool:
 def shape(name, value):
     if not isinstance(value, (tuple, list)) or len(value) not in (2, 3) or not all(
             whole(v, 1, MAX_SIDE if k < len(value) - 1 else MAX_CHANNELS) for k, v in enumerate(value)):
-        raise ValueError(text.BAD_SHAPE.format(limit=MAX_SIDE, value=short(value)))
+        raise ValueError(text.BAD_SHAPE.format(limit=MAX_SIDE, value=shown(value)))
     return tuple(int(v) for v in value)
 
 
@@ -34,13 +34,13 @@ def kernel(name, value):
         return int(value)
     if isinstance(value, (tuple, list)) and len(value) in (1, 2) and all(whole(v, 1, MAX_SIDE) for v in value):
         return tuple(int(v) for v in value)
-    raise ValueError(text.BAD_KERNEL.format(limit=MAX_SIDE, value=short(value)))
+    raise ValueError(text.BAD_KERNEL.format(limit=MAX_SIDE, value=shown(value)))
 
 
 def whole_in(high: int, low: int = 1):
     def check(name, value):
         if not whole(value, low, high):
-            raise ValueError(text.BAD_WHOLE.format(name=name, low=low, high=high, value=short(value)))
+            raise ValueError(text.BAD_WHOLE.format(name=name, low=low, high=high, value=shown(value)))
         return int(value)
     return check
 
@@ -52,7 +52,7 @@ def padding(name, value):
         return int(value)
     if isinstance(value, (tuple, list)) and len(value) == 2 and all(whole(v, 0, MAX_SIDE) for v in value):
         return tuple(int(v) for v in value)
-    raise ValueError(text.BAD_PADDING.format(limit=MAX_SIDE, value=short(value)))
+    raise ValueError(text.BAD_PADDING.format(limit=MAX_SIDE, value=shown(value)))
 
 
 def cell(name, value):
@@ -60,7 +60,7 @@ def cell(name, value):
         return None
     if isinstance(value, (tuple, list)) and len(value) in (1, 2) and all(whole(v, 0, MAX_SIDE) for v in value):
         return tuple(int(v) for v in value)
-    raise ValueError(text.BAD_CELL_FORM.format(value=short(value)))
+    raise ValueError(text.BAD_CELL_FORM.format(value=shown(value)))
 
 
 def values(name, value):
@@ -73,5 +73,5 @@ def values(name, value):
     if (array is None or array.dtype.kind not in "iuf" or array.ndim not in (1, 2) or array.size == 0
             or max(array.shape) > MAX_SIDE or not np.all(np.isfinite(array))
             or np.abs(array).max() > VALUE_LIMIT):
-        raise ValueError(text.BAD_VALUES.format(name=name, limit=VALUE_LIMIT, value=short(value)))
+        raise ValueError(text.BAD_VALUES.format(name=name, limit=VALUE_LIMIT, value=shown(value)))
     return array.astype(np.float64)

@@ -1,7 +1,8 @@
 """The conv/pool shape visualizer: ``ConvState`` with its view and the panel surface."""
 from __future__ import annotations
 
-from .._state import Panel, short
+from ..._validate import shown
+from .._state import Panel
 from . import text
 from .state import TABS, ConvState
 from .view import ConvView
@@ -27,7 +28,7 @@ class ConvShapeVisualizer(ConvState, Panel):
         """The widget for a setting ("stride", "padding", "position", "tab", "layers", ...) or a part of one:
         "H", "W", "C" (input_shape) and "kH", "kW" (kernel_size)."""
         if name not in self.view.controls:
-            raise ValueError(text.BAD_CONTROL.format(names=", ".join(map(repr, self.view.controls)), value=short(name)))
+            raise ValueError(text.BAD_CONTROL.format(names=", ".join(map(repr, self.view.controls)), value=shown(name)))
         return self.view.controls[name]
 
     def to_png(self) -> bytes:

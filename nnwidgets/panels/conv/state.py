@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from ..._validate import shown
 from ...core.conv import conv2d, correlate1d, pool1d, pool2d
 from ...core.conv_shapes import (
     axis_sizes,
@@ -21,7 +22,7 @@ from ...core.conv_shapes import (
     window,
 )
 from ...core.conv_trace import trace_shapes
-from .._state import PanelState, flag, short
+from .._state import PanelState, flag
 from .._traits import Checked, one_of
 from . import checks, text
 from .checks import MAX_CHANNELS, MAX_SIDE
@@ -109,11 +110,11 @@ class ConvState(PanelState):
         try:
             sizes = self._sizes_for(values)
         except ValueError as err:
-            raise ValueError(text.DOES_NOT_FIT_MESSAGE.format(name=culprit, value=short(values[culprit]),
+            raise ValueError(text.DOES_NOT_FIT_MESSAGE.format(name=culprit, value=shown(values[culprit]),
                                                               why=err)) from None
         widest = max(max(a.n + a.before + a.reach_after, a.size) for a in sizes)
         if widest > MAX_GRID:
-            raise ValueError(text.GRID_TOO_LARGE.format(name=culprit, value=short(values[culprit]), cells=widest,
+            raise ValueError(text.GRID_TOO_LARGE.format(name=culprit, value=shown(values[culprit]), cells=widest,
                                                         limit=MAX_GRID))
         cells = math.prod(a.size for a in sizes)
         adjusted = {}
@@ -215,7 +216,7 @@ class ConvState(PanelState):
     def _output_cell(self, ij) -> tuple:
         ij = tuple(ij[0]) if len(ij) == 1 and isinstance(ij[0], (tuple, list)) else tuple(ij)
         if len(ij) != len(self.spatial) or not all(checks.whole(i, 0, n - 1) for i, n in zip(ij, self.output_spatial)):
-            raise ValueError(text.BAD_OUTPUT_CELL.format(shape=self.output_spatial, value=short(ij)))
+            raise ValueError(text.BAD_OUTPUT_CELL.format(shape=self.output_spatial, value=shown(ij)))
         return ij
 
     def receptive_field(self, *ij) -> list[tuple]:
@@ -227,7 +228,7 @@ class ConvState(PanelState):
         """Every output cell whose window reads input cell ``rc``."""
         rc = tuple(rc[0]) if len(rc) == 1 and isinstance(rc[0], (tuple, list)) else tuple(rc)
         if len(rc) != len(self.spatial) or not all(checks.whole(v, 0, n - 1) for v, n in zip(rc, self.spatial)):
-            raise ValueError(text.BAD_INPUT_CELL.format(shape=self.spatial, value=short(rc)))
+            raise ValueError(text.BAD_INPUT_CELL.format(shape=self.spatial, value=shown(rc)))
         return feeds(rc, self.spatial, self.kernel, self.stride, self.padding, self.effective_dilation, self.uses_ceil)
 
     # ---- formulas and conventions ------------------------------------------------------------------

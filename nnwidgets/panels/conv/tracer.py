@@ -8,8 +8,8 @@ from __future__ import annotations
 import ast
 import numbers
 
+from ..._validate import shown
 from ...core.conv_trace import MAX_LAYERS
-from .._state import short
 from . import text
 
 MAX_TEXT = 5_000
@@ -61,12 +61,12 @@ def normalize_layers(value) -> list:
     if isinstance(value, str):
         return parse_layers(value)
     if not isinstance(value, (list, tuple)) or not 1 <= len(value) <= MAX_LAYERS:
-        raise ValueError(text.BAD_LAYERS.format(limit=MAX_LAYERS, value=short(value)))
+        raise ValueError(text.BAD_LAYERS.format(limit=MAX_LAYERS, value=shown(value)))
     try:
         return [_plain(layer, 1) if isinstance(layer, str) else tuple(_plain(layer, 1)) if isinstance(
             layer, (list, tuple)) else _refuse(layer) for layer in value]
     except ValueError:
-        raise ValueError(text.BAD_LAYERS.format(limit=MAX_LAYERS, value=short(value))) from None
+        raise ValueError(text.BAD_LAYERS.format(limit=MAX_LAYERS, value=shown(value))) from None
 
 
 def _plain(value, depth: int):
@@ -86,7 +86,7 @@ def _plain(value, depth: int):
 
 
 def _refuse(value):
-    raise ValueError(short(value))
+    raise ValueError(shown(value))
 
 
 def format_layers(layers) -> str:

@@ -14,11 +14,11 @@ import jax
 import numpy as np
 from traitlets import Any
 
-from ..._validate import bounded_float, choice, integer, positive_int
+from ..._validate import bounded_float, choice, integer, positive_int, shown
 from ...core.formula import parse_formula
 from ...core.optim import DISPLAY, KINDS, check_hyperparameters, kind_of, optimizer
 from ...core.race import SURFACES, first_below, race, surface_grid
-from .._state import PanelState, flag, short
+from .._state import PanelState, flag
 from .._traits import Checked
 from . import text
 
@@ -38,7 +38,7 @@ def is_transformation(value) -> bool:
 def check_racers(name, value, *, allow_optax=True) -> dict:
     """{name: hyperparameters (defaults filled in) or an optax transformation}; keys name a known optimizer."""
     if not isinstance(value, dict) or not value:
-        raise ValueError(text.RACERS.format(name=name, value=short(value)))
+        raise ValueError(text.RACERS.format(name=name, value=shown(value)))
     out, kinds = {}, set()
     for key, hp in value.items():
         if not isinstance(key, str):
@@ -59,14 +59,14 @@ def check_racers(name, value, *, allow_optax=True) -> dict:
 
 def check_start(name, value) -> tuple:
     if not isinstance(value, (tuple, list, np.ndarray)) or np.ndim(value) != 1 or len(value) != 2:
-        raise ValueError(text.START_POINT.format(name=name, value=short(value)))
+        raise ValueError(text.START_POINT.format(name=name, value=shown(value)))
     return tuple(bounded_float(f"{name} {axis}", v, limit=MAX_COORDINATE) for axis, v in zip("xy", value))
 
 
 def check_view_box(name, value):
     if value is None:
         return None
-    message = text.VIEW_BOX.format(low=-MAX_COORDINATE, high=MAX_COORDINATE, value=short(value))
+    message = text.VIEW_BOX.format(low=-MAX_COORDINATE, high=MAX_COORDINATE, value=shown(value))
     if not isinstance(value, (tuple, list, np.ndarray)) or np.ndim(value) != 1 or len(value) != 4:
         raise ValueError(message)
     try:
@@ -87,7 +87,7 @@ def check_tol(name, value) -> float:
 
 def check_enabled(name, value) -> dict:
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise ValueError(text.ENABLED.format(value=short(value)))
+        raise ValueError(text.ENABLED.format(value=shown(value)))
     return {key: flag(f"{name} {key}", on) for key, on in value.items()}
 
 
@@ -107,7 +107,7 @@ def check_surface(name, value):
         _formula(value.strip())
         return value.strip()
     if not callable(value) or isinstance(value, type):
-        raise ValueError(text.SURFACE_TYPE.format(value=short(value)))
+        raise ValueError(text.SURFACE_TYPE.format(value=shown(value)))
     scalar = jax.ShapeDtypeStruct((), np.float32)
     try:
         traced = jax.make_jaxpr(value, return_shape=True)(scalar, scalar)
@@ -301,7 +301,7 @@ class RaceState(PanelState):
             if is_transformation(current):
                 raise ValueError(text.OPTAX_FIXED.format(key=key, kind_names=KIND_NAMES))
             if not isinstance(hyperparameter, str):
-                raise ValueError(f"{key} hyperparameter must be a name such as 'lr', got {short(hyperparameter)}")
+                raise ValueError(f"{key} hyperparameter must be a name such as 'lr', got {shown(hyperparameter)}")
             hp = check_hyperparameters(kind_of(key), {**current, hyperparameter: value}, label=key)
         except ValueError as err:
             self.error = str(err)
