@@ -42,7 +42,6 @@ class Playground(PlaygroundState, Panel):
         self._limits = None
         self._layout = None
         self._playing_task = None
-        self._option_busy = False
         self.controls = self._make_controls()
         self._show_options()
         self.status = widgets.HTML()
@@ -130,13 +129,11 @@ class Playground(PlaygroundState, Panel):
         for key in OPTION_NAMES:
             control = self.controls[key]
             control.layout.display = None if key in taken else "none"
-            if key in taken:
-                self._option_busy = True
+            if key in taken:  # _option_set sees the value it already has and changes nothing
                 control.value = self.optimizer_options.get(key, taken[key])
-                self._option_busy = False
 
     def _option_set(self, key: str, value) -> None:
-        if self._option_busy or key not in OPTIMIZER_DEFAULTS[self.optimizer]:
+        if key not in OPTIMIZER_DEFAULTS[self.optimizer]:
             return
         if value == self.optimizer_options.get(key, OPTIMIZER_DEFAULTS[self.optimizer][key]):
             return
