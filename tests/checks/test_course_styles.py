@@ -8,9 +8,13 @@ import warnings
 
 import numpy as np
 import pytest
-import torch
 
 from nnwidgets import checks
+
+try:  # only the d2l tests need PyTorch: .ci/run installs it; a plain `make test` skips them with the reason
+    import torch
+except ImportError:
+    torch = None
 
 
 def fails(check, *args, **kwargs):
@@ -440,6 +444,8 @@ def d2l_sgd(params, lr, batch_size):
 
 
 def test_d2l_functions_pass():
+    if torch is None:
+        pytest.skip("PyTorch is not installed (.ci/run installs torch==2.13.0); the d2l code is PyTorch code")
     # d2l's from-scratch softmax does not subtract the max (its text says so): without the large-logit cases
     passes(checks.check_softmax, checks.from_torch(d2l_softmax), large_logits=False)
     assert "overflows" in fails(checks.check_softmax, checks.from_torch(d2l_softmax))
