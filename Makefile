@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+LAB_ARGS ?=
 
 .PHONY: lab test bench lessons clean
 
@@ -20,7 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## lab: create .venv, install nnwidgets, open the lessons in JupyterLab
 lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab --ServerApp.root_dir=lessons $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --ServerApp.root_dir=lessons $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 ## test: unit and panel tests, nbval (strict) on every lesson, real-browser tests, the Binder check
 test: $(VENV)/.installed-test
