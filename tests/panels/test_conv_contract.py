@@ -144,10 +144,13 @@ def test_a_does_not_fit_error_does_not_stay_after_a_valid_change():
 @pytest.mark.parametrize("mode", ["conv", "maxpool", "avgpool"])
 def test_rectangular_kernels_in_the_visualizer_match_torch(kernel, mode):
     c = nw.ConvShapeVisualizer(input_shape=(6, 7, 2), kernel_size=kernel, stride=1, mode=mode, filters=3)
-    x = torch.from_numpy(np.asarray(c.values()[0], np.float32))[None, None]
-    if mode == "conv":
-        want = F.conv2d(x, torch.ones((1, 1) + kernel))
+    every_channel = torch.from_numpy(np.float32(c.input_tensor())).permute(2, 0, 1)[None]  # (1, C, H, W)
+    x = every_channel[:, :1]
+    if mode == "conv":  # map 1 sums both channels, each with its own slice of filter 1
+        weights = torch.from_numpy(np.float32(c.kernel_tensor())).permute(3, 2, 0, 1)  # (F, C, kH, kW)
+        want = F.conv2d(every_channel, weights)
         assert c.params == kernel[0] * kernel[1] * 2 * 3 + 3
+        np.testing.assert_allclose(c.output_tensor(), want[0].permute(1, 2, 0).numpy(), rtol=1e-6)
     elif mode == "maxpool":
         want = F.max_pool2d(x, kernel, 1)
     else:

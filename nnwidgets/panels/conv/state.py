@@ -26,6 +26,7 @@ from .._state import PanelState, flag
 from .._traits import Checked, one_of
 from . import checks, text
 from .checks import MAX_CHANNELS, MAX_SIDE
+from .samples import input_channels, kernel_bank, seed_input
 from .tracer import normalize_layers
 
 TABS = ("layer", "network")
@@ -34,8 +35,8 @@ MAX_GRID = 128  # the widest padded input or output the panel draws, cell by cel
 SEED_CNN = [("input", (28, 28, 1)), ("conv", {"filters": 10, "kernel_size": 3, "padding": "same"}), ("relu",),
             ("maxpool", {"pool_size": 2, "stride": 2}), ("flatten",), ("dense", {"units": 100}), ("relu",),
             ("dense", {"units": 10}), ("softmax",)]
-SEED_1D = ([2, 8, 3, 7, 1, 2, 0, 4, 5], [2, 1, 5, 3])
-SEED_2D = ([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 1], [1, 1]])
+#: the most input channels and filters (or pooled maps) drawn as slices; the numbers always use every channel
+MAX_SLICES = 4
 GEOMETRY = ("input_shape", "kernel_size", "stride", "padding", "dilation", "mode", "ceil_mode")
 
 
@@ -87,7 +88,7 @@ class ConvState(PanelState):
     ceil_mode = Checked(False, flag)  # pooling only, as in PyTorch
     position = Checked(0, checks.whole_in(10 ** 6, 0))  # the output cell being computed, in reading order
     selected_input = Checked(None, checks.cell)  # an input cell whose outputs are highlighted
-    numbers = Checked(False, flag)
+    numbers = Checked(True, flag)  # the values on every grid (off: only the shapes)
     flip = Checked(False, flag)  # true convolution: the kernel flipped (the seeds' 63, 48, ...)
     input_values = Checked(None, checks.values)
     kernel_values = Checked(None, checks.values)
@@ -252,41 +253,59 @@ class ConvState(PanelState):
         return rows
 
     # ---- numbers ------------------------------------------------------------------------------------
-    def values(self) -> tuple[np.ndarray, np.ndarray]:
-        """Input values (one channel) and kernel values: typed ones, the seed's examples, or small integers."""
+    @property
+    def shown_maps(self) -> int:
+        """How many output maps are drawn (and computed): at most ``MAX_SLICES`` filters, or pooled channels."""
+        return min(self.output_shape[-1], MAX_SLICES)
+
+    def input_tensor(self) -> np.ndarray:
+        """The input, spatial + (C,): digits from the shipped data (the seed's example for its shapes); typed
+        ``input_values`` replace channel 0."""
+        x = input_channels(self.spatial, self.channels)
         if self.input_values is not None:
-            x = self.input_values
-        elif self.spatial == (9,):
-            x = np.array(SEED_1D[0], float)
-        elif self.spatial == (3, 3):
-            x = np.array(SEED_2D[0], float)
-        elif self.spatial == (4, 4):
-            x = np.arange(16.0).reshape(4, 4)  # the seed's max-pooling example
-        else:
-            grid = np.indices(self.spatial).sum(axis=0)
-            x = ((3 * grid + 1) % 10).astype(float)
+            x[..., 0] = self.input_values
+        return x
+
+    def kernel_tensor(self) -> np.ndarray:
+        """The shown filters' kernels, kernel + (C, shown filters) (edge detectors; typed ``kernel_values`` replace
+        slice (channel 0, filter 0)), as typed: not flipped."""
+        w = kernel_bank(self.kernel, self.channels, self.shown_maps, seed_input(self.spatial) is not None)
         if self.kernel_values is not None:
-            w = self.kernel_values
-        elif self.kernel == (4,):
-            w = np.array(SEED_1D[1], float)
-        else:
-            w = np.ones(self.kernel)
-        return x, w
+            w[..., 0, 0] = self.kernel_values
+        return w
+
+    def values(self) -> tuple[np.ndarray, np.ndarray]:
+        """The front slices: input channel 0 and the kernel of filter 0 for channel 0."""
+        return self.input_tensor()[..., 0], self.kernel_tensor()[..., 0, 0]
+
+    def output_tensor(self) -> np.ndarray:
+        """The shown output maps, output spatial + (shown maps,), computed by ``core.conv`` on every input channel:
+        map f = sum over channels c of (channel c ⋆ kernel slice c of filter f); pooling works channel by channel."""
+        key = tuple(getattr(self, n) for n in GEOMETRY) + (self.filters, self.flip, _key(self.input_values),
+                                                             _key(self.kernel_values))
+        if getattr(self, "_outputs_key", None) != key:
+            self._outputs = self._outputs_for()
+            self._outputs_key = key
+        return self._outputs
+
+    def _outputs_for(self) -> np.ndarray:
+        x, n = self.input_tensor(), self.shown_maps
+        if self.mode == "conv":
+            w = self.kernel_tensor()
+            w = np.flip(w, axis=tuple(range(len(self.spatial)))) if self.flip else w  # true convolution
+            if len(self.spatial) == 2:
+                return conv2d(x[None], w, self.stride, self.padding, self.dilation)[0]
+            return np.stack([sum(correlate1d(x[:, c], w[:, c, f], self.stride, self.padding, dilation=self.dilation)
+                                 for c in range(self.channels)) for f in range(n)], axis=-1)
+        size = self.kernel if len(self.kernel) == 2 else self.kernel[0]
+        if len(self.spatial) == 2:
+            return pool2d(x[None, :, :, :n], size, self.stride, self.padding, self.mode[:3], self.uses_ceil)[0]
+        return np.stack([pool1d(x[:, c], size, self.stride, self.padding, self.mode[:3], self.uses_ceil)
+                         for c in range(n)], axis=-1)
 
     def output_values(self) -> np.ndarray:
-        """The layer's output on ``values()``: one channel and one filter, stride/padding/dilation as set."""
-        x, w = self.values()
-        kernel = np.flip(w) if self.flip else w  # true convolution flips the kernel on every axis
-        if self.mode == "conv" and len(self.spatial) == 1:
-            return correlate1d(x, kernel, self.stride, self.padding, dilation=self.dilation)
-        if self.mode == "conv":
-            return conv2d(x[None, :, :, None], kernel[:, :, None, None], self.stride, self.padding,
-                          self.dilation)[0, :, :, 0]
-        size = self.kernel if len(self.kernel) == 2 else self.kernel[0]
-        if len(self.spatial) == 1:
-            return pool1d(x, size, self.stride, self.padding, self.mode[:3], self.uses_ceil)
-        return pool2d(x[None, :, :, None], size, self.stride, self.padding, self.mode[:3],
-                      self.uses_ceil)[0, :, :, 0]
+        """The front output map: filter 0 over every input channel (pooling: channel 0)."""
+        return self.output_tensor()[..., 0]
 
     def trace(self):
         """``trace_shapes`` of the network tab's layers (the seed's CNN unless changed)."""
@@ -296,3 +315,7 @@ class ConvState(PanelState):
         return (f"{type(self).__name__}(input_shape={self.input_shape}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}, padding={self.padding!r}, dilation={self.dilation}, filters={self.filters}, "
                 f"mode={self.mode!r}) -> {self.output_shape}")
+
+
+def _key(values):
+    return None if values is None else (values.shape, values.tobytes())

@@ -17,8 +17,16 @@ POSITION = "output cell"
 STEP = "step →"
 
 # ---- the picture ---------------------------------------------------------------------------------
-INPUT_TITLE = "input (grey: padding)"
+INPUT_TITLE = "input (beige: padding)"
 OUTPUT_TITLE = "output"
+KERNELS_TITLE = "kernels"
+INPUT_CAPTION = "channels C = {channels} · channel 1 in front"
+OUTPUT_CAPTION_CONV = "maps F = {maps} (one per filter) · map 1 in front"
+OUTPUT_CAPTION_POOL = "{maps} maps (one per channel) · map 1 in front"
+FILTER_LABEL = "filter {number}"
+POOL_LABEL = {"maxpool": "window", "avgpool": "window"}
+POOL_OP = {"maxpool": "max", "avgpool": "mean"}
+MORE_FILTERS = "+{more} more filters"
 
 # ---- the summary ---------------------------------------------------------------------------------
 SHAPES = "<b>{input} → {output}</b>"

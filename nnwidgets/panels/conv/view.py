@@ -9,13 +9,12 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from ...render import LayeredFigure, marks, new_figure
-from .._controls import INK, WRONG, bind, message_html, number, table_html
-from . import text
+from ...render import LayeredFigure
+from .._controls import WRONG, bind, message_html, table_html
+from . import drawing, text
 from .network_view import NetworkView
 from .state import GEOMETRY, MAX_CHANNELS, MAX_SIDE, MODES, TABS, ConvState
 
-PAD, CELL, WINDOW, DONE, CURRENT, PICKED = "#e6e6e6", "#ffffff", "#9dbbe0", "#dce8f5", "#9dbbe0", "#f5b26b"
 PADDING_OPTIONS = ("valid", "same", "full", *range(9))
 BOUND = ("mode", "stride", "dilation", "filters", "ceil_mode", "numbers", "flip", "position")
 
@@ -33,13 +32,7 @@ class ConvView(widgets.VBox):
     def __init__(self, state: ConvState):
         super().__init__()
         self.state = state
-        fig = new_figure(760, 380)
-        for box, title in (((0.02, 0.04, 0.46, 0.86), text.INPUT_TITLE), ((0.52, 0.04, 0.46, 0.86), text.OUTPUT_TITLE)):
-            ax = fig.add_axes(box)
-            ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal")
-            ax.axis("off")
-            ax.set_title(title, fontsize=10)
-        self.figure = LayeredFigure(fig)
+        self.figure = LayeredFigure(drawing.figure())
         self.figure.canvas.on_click(self._clicked)
         self.summary, self.conventions, self.status = widgets.HTML(), widgets.HTML(), widgets.HTML()
         self.summary.add_class("nnw-conv-summary")
@@ -141,7 +134,9 @@ class ConvView(widgets.VBox):
     def _clicked(self, axes, x, y):
         """A click on the output picks that output cell; on the input, that input cell."""
         state = self.state
-        rows, cols, size, (top, left) = self._layout(axes)
+        if axes not in (0, 1):
+            return
+        rows, cols, size, (top, left) = drawing.layout(state, axes)
         r, col = int((1 - y - top) // size), int((x - left) // size)
         if not (0 <= r < rows and 0 <= col < cols):
             return
@@ -155,55 +150,10 @@ class ConvView(widgets.VBox):
         self._try("selected_input", cell if inside and cell != state.selected_input else None)
 
     # ---- drawing --------------------------------------------------------------------------------------
-    def _layout(self, axes):
-        """(rows, cols, cell size, (top, left) offsets) of the grid drawn in ``axes`` (0 input, 1 output)."""
-        state = self.state
-        if axes == 0:
-            shape = [n + b + a for n, (b, a) in zip(state.spatial, state.pads())]
-        else:
-            shape = list(state.output_spatial)
-        rows, cols = (shape if len(shape) == 2 else [1] + shape)
-        size = 1 / max(rows, cols, 4)
-        return rows, cols, size, ((1 - rows * size) / 2, (1 - cols * size) / 2)
-
-    def _cells(self, axes, cells, fill, edge=INK, numbers=None):
-        rows, cols, size, (top, left) = self._layout(axes)
-        out = []
-        if cells:
-            rc = np.array([(0,) + tuple(c) if len(c) == 1 else tuple(c) for c in cells], dtype=float)
-            xs, ys = left + rc[:, 1] * size, 1 - top - (rc[:, 0] + 1) * size
-            out.append(marks.rects(xs, ys, size, size, fill=fill, edge=edge, edge_width=0.8, axes=axes))
-            if numbers is not None and size > 0.045:
-                for x, y, value in zip(xs, ys, numbers):
-                    out.append(marks.text(x + size / 2, y + size / 2, number(value), size=max(8, min(13, 300 * size)),
-                                          axes=axes))
-        return out
-
     def redraw(self, change=None):
         state = self.state
-        pads, spatial = state.pads(), state.spatial
-        offset = tuple(b for b, _ in pads)
-        all_cells = [tuple(int(v) for v in p) for p in np.ndindex(*[n + b + a for n, (b, a) in zip(spatial, pads)])]
-        is_pad = [any(not 0 <= v - o < n for v, o, n in zip(p, offset, spatial)) for p in all_cells]
-        ij = state.cell(state.position)
-        window = {tuple(v + o for v, o in zip(p, offset)) for p in state.window(ij)}
-        picked = [tuple(v + o for v, o in zip(state.selected_input, offset))] if state.selected_input else []
-        fills = [WINDOW if p in window else (PAD if pad else CELL) for p, pad in zip(all_cells, is_pad)]
-        x, w = state.values()
-        numbers = [0.0 if pad else x[tuple(v - o for v, o in zip(p, offset))] for p, pad in zip(all_cells, is_pad)] \
-            if state.numbers else None
-        out = self._cells(0, all_cells, fills, numbers=numbers) + self._cells(0, picked, PICKED, edge=WRONG)
-        out_cells = [state.cell(k) for k in range(state.output_cells)]
-        fed = set(state.feeds(state.selected_input)) if state.selected_input else set()
-        out_fills = [PICKED if c in fed else CURRENT if k == state.position else DONE if k < state.position else CELL
-                     for k, c in enumerate(out_cells)]
-        out += self._cells(1, out_cells, out_fills)
-        if state.numbers:
-            done = state.position + 1
-            values = state.output_values().ravel()[:done]
-            out += [m for m in self._cells(1, out_cells[:done], None, edge=None, numbers=values) if m["type"] == "text"]
-        self.figure.update(out)
-        self.summary.value = self._summary(ij, w)
+        self.figure.update(drawing.all_marks(state))
+        self.summary.value = self._summary(state.cell(state.position), state.values()[1])
         self.conventions.value = self._conventions()
 
     def _summary(self, ij, w) -> str:
