@@ -242,7 +242,7 @@ def test_a_15_node_graph_is_laid_out_left_to_right():
     g = Stepper(lambda a, b, c: jnp.tanh(a * b + c) * jnp.exp(-a) + (a - c) ** 2 / (1 + b * b) + jnp.sin(a * c),
                 a=0.5, b=-1.0, c=0.25)
     assert 12 <= len(g.nodes) <= 20
-    pos = layout(g.graph)
+    pos = layout(g.graph).positions
     for k, op in enumerate(g.graph.ops):
         for o in op.operands:
             if o.kind == "node":

@@ -13,11 +13,12 @@ from ...core.graph_rules import rule
 from ...render import LayeredFigure, marks, new_figure
 from .._controls import INK, bind, message_html, table_html
 from . import text
-from .layout import key_of, label, layout
+from .layout import INPUT_BOX, RADIUS, const_label, label, layout
 from .state import BackpropState
 
-VALUE, GRAD, CURRENT, EDGE, CONST = "#1b7f3b", "#c0392b", "#f28e2b", "#9a9a9a", "#8a8a8a"
-RADIUS = 0.2
+VALUE, GRAD, CURRENT, EDGE, CONST, NAME = "#1b7f3b", "#c0392b", "#f28e2b", "#9a9a9a", "#8a8a8a", "#555555"
+TEXT_PT = 9  # the smallest text in the figure: 9 pt at 100 dpi is 12.5 px
+MARK_PX = 12  # values and gradients drawn on the canvas
 
 
 class BackpropView(widgets.VBox):
@@ -34,7 +35,7 @@ class BackpropView(widgets.VBox):
         self.inputs_box = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
         self.controls = self._build_controls()
         c = self.controls
-        self._drawn = None  # the graph the static layer shows
+        self._drawn = None  # (graph, node names) the static layer shows
         self.children = [self.title, self.figure.canvas,
                          widgets.HBox([c["back"], c["step"], c["reset"], c["play"], c["position"]]),
                          self.explanation, self.inputs_box, c["sigmoid"], self.check, self.summary, self.status]
@@ -129,7 +130,7 @@ class BackpropView(widgets.VBox):
         """After every accepted (or rolled back) change: redraw what changed."""
         state = self.state
         self._fit_ranges()
-        if state.graph is not self._drawn:
+        if self._drawn is None or self._drawn[0] is not state.graph or self._drawn[1] != _names(state.graph):
             self._draw_structure()
         self._sync_inputs()
         check = state.gradient_check()
@@ -147,14 +148,14 @@ class BackpropView(widgets.VBox):
         self.explanation.value = f"<div><b>{step}</b> · {html.escape(phase)}</div>" + lines
 
     def _draw_structure(self):
-        """A new graph (function, sigmoid mode or input shapes): draw the static layer again."""
+        """A new graph (function, sigmoid mode, input shapes or names): draw the static layer again."""
         state = self.state
-        self._drawn = state.graph
-        self.positions = layout(state.graph)
-        xs = [p[0] for p in self.positions.values()]
-        ys = [p[1] for p in self.positions.values()]
+        self._drawn = (state.graph, _names(state.graph))
+        self.drawing = layout(state.graph)
+        xs = [p[0] for p in self.drawing.positions.values()]
+        ys = [p[1] for p in self.drawing.positions.values()]
         layers, rows = max(xs) + 1, max(ys) - min(ys) + 1
-        width = int(np.clip(np.clip(900 / (layers + 0.6), 80, 125) * (layers + 0.6), 480, 1400))
+        width = int(np.clip(np.clip(900 / (layers + 0.6), 90, 125) * (layers + 0.6), 480, 1400))
         height = int(np.clip(80 * (rows + 0.9), 240, 900))
         self.figure.resize(width, height)
         x_span, y_span = max(xs) - min(xs) + 1.5, max(ys) - min(ys) + 1.5
@@ -170,35 +171,44 @@ class BackpropView(widgets.VBox):
         self.title.value = f"<b>{html.escape(state.title)}</b>" if state.title else ""
 
     def _draw_static(self, ax):
-        graph, pos = self.state.graph, self.positions
+        graph, drawing = self.state.graph, self.drawing
+        pos = drawing.positions
+        for route in drawing.routes.values():
+            xs, ys = zip(*route)
+            ax.plot(xs[:-1], ys[:-1], color=EDGE, lw=1.2, solid_capstyle="butt")
+            ax.annotate("", route[-1], route[-2], arrowprops=dict(arrowstyle="-|>", color=EDGE, lw=1.2,
+                                                                  shrinkA=0, shrinkB=0))
         for k, op in enumerate(graph.ops):
             x1, y1 = pos[("node", k)]
             for i, o in enumerate(op.operands):
-                x0, y0 = pos[("const", k, i)] if o.kind == "const" else pos[key_of(o)]
-                ax.annotate("", (x1 - RADIUS, y1), (x0 + (0.1 if o.kind == "const" else RADIUS), y0),
-                            arrowprops=dict(arrowstyle="-|>", color=EDGE, lw=1.2, shrinkA=0, shrinkB=0))
                 if o.kind == "const":
-                    ax.text(x0, y0, text.show(o.const, 3), ha="right", va="center", fontsize=8, color=CONST,
-                            bbox=dict(boxstyle="round,pad=0.2", fc="#f4f4f4", ec=CONST, lw=0.6))
+                    x0, y0 = pos[("const", k, i)]
+                    w, h = drawing.boxes[("const", k, i)]
+                    ax.add_patch(FancyBboxPatch((x0 - w, y0 - h), 2 * w, 2 * h, boxstyle="round,pad=0.01",
+                                                fc="#f4f4f4", ec=CONST, lw=0.8, zorder=3))
+                    ax.text(x0, y0, const_label(o.const), ha="center", va="center", fontsize=TEXT_PT, color=INK,
+                            zorder=4)
             ax.add_patch(Circle((x1, y1), RADIUS, fc="white", ec=INK, lw=1.3, zorder=3))
             glyph = rule(op.op)[0]
-            ax.text(x1, y1, glyph, ha="center", va="center", fontsize=11 if len(glyph) <= 2 else 8, zorder=4)
-            ax.text(x1, y1 - RADIUS - 0.05, op.name, ha="center", va="top", fontsize=7, color="#666666", zorder=4)
+            ax.text(x1, y1, glyph, ha="center", va="center", fontsize=13 if len(glyph) <= 2 else TEXT_PT, zorder=4)
+            ax.text(x1, y1 - RADIUS - 0.04, op.name, ha="center", va="top", fontsize=TEXT_PT, color=NAME, zorder=4)
+        w, h = INPUT_BOX
         for name in graph.inputs:
             x, y = pos[("input", name)]
-            ax.add_patch(FancyBboxPatch((x - 0.25, y - 0.13), 0.5, 0.26, boxstyle="round,pad=0.02", fc="#eef3fa",
+            ax.add_patch(FancyBboxPatch((x - w, y - h), 2 * w, 2 * h, boxstyle="round,pad=0.02", fc="#eef3fa",
                                         ec=INK, lw=1.1, zorder=3))
             ax.text(x, y, name, ha="center", va="center", fontsize=10, zorder=4)
 
     def _marks(self) -> list:
-        state, graph, pos, ev = self.state, self.state.graph, self.positions, self.state.evaluation
+        state, graph, ev = self.state, self.state.graph, self.state.evaluation
+        pos, routes = self.drawing.positions, self.drawing.routes
         out, k = [], state.current
         if k is not None:
             x1, y1 = pos[("node", k)]
             color = CURRENT if state.current_direction == "forward" else GRAD
-            for i, o in enumerate(graph.ops[k].operands):
-                x0, y0 = pos[("const", k, i)] if o.kind == "const" else pos[key_of(o)]
-                out.append(marks.line([x0 + 0.1, x1 - RADIUS], [y0, y1], color=color, width=3.5, alpha=0.8))
+            for i in range(len(graph.ops[k].operands)):
+                xs, ys = zip(*routes[(k, i)])
+                out.append(marks.line(list(xs), list(ys), color=color, width=3.5, alpha=0.8))
             angle = np.linspace(0, 2 * np.pi, 33)
             r = RADIUS + 0.05
             out.append(marks.line(x1 + r * np.cos(angle), y1 + r * self._aspect * np.sin(angle), color=color, width=4))
@@ -214,9 +224,9 @@ class BackpropView(widgets.VBox):
             if state.computed(j):
                 texts.append((x, y + RADIUS + 0.09, label(ev.values[j]), VALUE))
             if state.reached(j) and op.differentiable:
-                texts.append((x, y - RADIUS - 0.26, label(ev.node_grads[j]), GRAD))
+                texts.append((x, y - RADIUS - 0.3, label(ev.node_grads[j]), GRAD))
         for x, y, words, color in texts:
-            out.append(marks.text(x, y, words, color=color, size=11, weight="bold"))
+            out.append(marks.text(x, y, words, color=color, size=MARK_PX, weight="bold"))
         return out
 
 
@@ -233,6 +243,10 @@ def parse_input(name, typed):
 def list_text(value) -> str:
     """An array as a list a learner can edit: float32 noise dropped (0.1, not 0.10000000149011612)."""
     return str(np.vectorize(lambda v: float(f"{v:.7g}"), otypes=[float])(np.asarray(value, float)).tolist())
+
+
+def _names(graph) -> tuple:
+    return tuple(op.name for op in graph.ops)
 
 
 def _shown(value):
