@@ -19,9 +19,26 @@ PADDING_OPTIONS = ("valid", "same", "full", *range(9))
 BOUND = ("mode", "stride", "dilation", "filters", "ceil_mode", "numbers", "flip", "position")
 
 
+class ReportingSlider(widgets.IntSlider):
+    """An IntSlider that also reports a value the page sends when the kernel already holds it.
+
+    After a refusal the kernel puts the slider back, but a page still busy with its own messages may keep showing
+    the refused value; when the learner then moves it to the value the kernel holds, no change fires, so nothing
+    would clear the warning. ``on_same_value`` hears of exactly that message.
+    """
+
+    on_same_value = None
+
+    def set_state(self, sync_data):
+        same = "value" in sync_data and sync_data["value"] == self.value
+        super().set_state(sync_data)
+        if same and self.on_same_value:
+            self.on_same_value()
+
+
 def _slider(description, value, lo, hi, css):
-    slider = widgets.IntSlider(value=value, min=lo, max=hi, description=description, continuous_update=True,
-                               layout=widgets.Layout(width="300px"))
+    slider = ReportingSlider(value=value, min=lo, max=hi, description=description, continuous_update=True,
+                             layout=widgets.Layout(width="300px"))
     slider.add_class(css)
     return slider
 
@@ -86,12 +103,20 @@ class ConvView(widgets.VBox):
         self._ranges()
         for name in BOUND:
             bind(state, name, c[name])
+        for control in c.values():
+            if isinstance(control, ReportingSlider):
+                control.on_same_value = self._confirmed
         c["padding"].observe(lambda ch: ch["new"] is not None and self._try("padding", ch["new"]), names="value")
         for name in ("H", "W", "C"):
             c[name].observe(lambda _: self._try("input_shape", self._shape_from_controls()), names="value")
         for name in ("kH", "kW"):
             c[name].observe(lambda _: self._try("kernel_size", self._kernel_from_controls()), names="value")
         return c
+
+    def _confirmed(self):
+        """The page shows values the state holds (all valid): a warning about a refused value no longer applies."""
+        if self.state.error:
+            self.state.set()  # an empty change: valid, so it clears ``error``
 
     def _try(self, name, value):
         """Set ``name`` unless it already has ``value``; a refusal (shown in the error line) puts the controls back."""
