@@ -36,6 +36,6 @@ def test_editing_a_logit_and_opening_the_linear_tab(chromium_path):
         page.locator(".lm-TabBar-tab", has_text="linear layer").click()
         page.wait_for_function(f"() => document.querySelector('{TABLE}').innerText.includes('0.701838')")
         saved = kernel_state(page, {"tab": "linear layer"})
-        assert saved["labels"] == ["cat", "dog", "class 3"] and saved["logits_input"] == [1.6, 1.6]
+        assert saved["labels"] == ["cat", "dog", "class 2"] and saved["logits_input"] == [1.6, 1.6]
         ours = [e for e in page.nnw_console if "nnwidgets" in e or "anywidget" in e or "pageerror" in e]
         assert not ours, ours

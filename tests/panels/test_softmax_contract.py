@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from scipy import special
 
 import nnwidgets as nw
-from nnwidgets.core import hand_check, softmax_table
+from nnwidgets.core import softmax_table
 from nnwidgets.core.softmax import LOG_BASES
-from nnwidgets.panels.softmax import IRIS, MAX_CLASSES, TABS, SoftmaxCalculator, SoftmaxState
+from nnwidgets.panels.softmax import IRIS, MAX_CLASSES, TABS, SoftmaxCalculator, SoftmaxState, hand_check
 from nnwidgets.panels.softmax import view as softmax_view
 
 
@@ -112,7 +112,7 @@ def test_finding_nudge_with_an_array_names_the_parameter():
     refused(lambda: s.nudge("b2", 5e6), "b")  # b2 would leave the allowed ±1e6
     assert s.to_dict() == before and s.baseline is None
     s.nudge("b2", 1.0)
-    assert s.error == "" and s.baseline.parameter == "b2"
+    assert s.error == "" and s.baseline.parameter == "b[1]"
 
 
 def test_finding_messages_name_logits_not_the_trait_logits_input():
@@ -189,8 +189,8 @@ def test_labels_length_and_layer_shapes_are_checked_together_and_rolled_back():
     refused(lambda: s.set(W=[[1.0, 2.0, 3.0]] * 3, x=[1.0, 2.0, 3.0], b=[0.0] * 3, labels=["a", "b"]), "labels")
     assert s.to_dict() == before and s.error
     s.set(W=[[1.0, 2.0, 3.0]] * 3, x=[1.0, 2.0, 3.0], b=[0.0] * 3, target=2)  # all together: fine
-    assert s.error == "" and s.classes == 3 and s.labels == ["no", "yes", "class 3"] and s.target == 2
-    assert len(s.view.W_boxes) == 3 and len(s.view.x_boxes) == 3 and s.view.nudge_parameter.options[-1] == "w33"
+    assert s.error == "" and s.classes == 3 and s.labels == ["no", "yes", "class 2"] and s.target == 2
+    assert len(s.view.W_boxes) == 3 and len(s.view.x_boxes) == 3 and s.view.nudge_parameter.options[-1] == "W[2,2]"
 
 
 def test_a_refused_change_rolls_back_every_setting_and_the_view():
@@ -208,7 +208,7 @@ def test_a_refused_change_rolls_back_every_setting_and_the_view():
 def test_switching_tabs_keeps_both_inputs_and_fits_labels_and_target():
     s = SoftmaxCalculator(logits=[1.5, 3.7], target=1, labels=["cat", "dog"])
     s.open_tab("linear layer")
-    assert s.mode == "linear" and s.classes == 3 and s.labels == ["cat", "dog", "class 3"] and s.target == 1
+    assert s.mode == "linear" and s.classes == 3 and s.labels == ["cat", "dog", "class 2"] and s.target == 1
     np.testing.assert_allclose(s.logits, [-0.894283, 1.099602, 2.083328], atol=1e-6)
     assert s.view.tab_widget.selected_index == 1
     s.view.tab_widget.selected_index = 0

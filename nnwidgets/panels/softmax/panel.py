@@ -25,16 +25,18 @@ class SoftmaxCalculator(SoftmaxState, Panel):
         self.view = SoftmaxView(self)
 
     def control(self, name: str):
-        """The widget for a setting ("tab", "target", "log_base", "temperature", "show_naive"), a logit "z1".."z10",
-        or a linear-layer entry "x1", "b2", "w13" (as ``parameters`` names them)."""
+        """The widget for a setting ("tab", "target", "log_base", "temperature", "show_naive"), a logit "z[0]".. or a
+        linear-layer entry "x[0]", "b[1]", "W[0,2]" (as ``parameters`` names them; the lecture's "z1", "b2", "w13"
+        work too)."""
         view = self.view
         if name in view.controls:
             return view.controls[name]
         places = {**self._parameter_places(LOGITS_TAB), **self._parameter_places(LINEAR_TAB)}
-        if name not in places:
+        ours = self.parameter_name(name, LOGITS_TAB) or self.parameter_name(name, LINEAR_TAB)
+        if ours is None:
             raise ValueError(text.CONTROL.format(settings=", ".join(view.controls), entries=", ".join(places),
                                                  value=shown(name)))
-        setting, row, column = places[name]
+        setting, row, column = places[ours]
         boxes = {"logits_input": view.logit_sliders, "x": view.x_boxes, "b": view.b_boxes, "W": view.W_boxes}[setting]
         return boxes[row] if column is None else boxes[row][column]
 

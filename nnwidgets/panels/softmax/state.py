@@ -12,12 +12,12 @@ import numpy as np
 from traitlets import Instance
 
 from ..._validate import bounded_array, finite_float, positive_float, shown
-from ...core.hand_check import HandCheck, check_steps
 from ...core.softmax import LOG_BASES
 from ...core.softmax_table import BinaryView, SoftmaxTable, linear_logits, sigmoid_bce, softmax_table
 from .._state import PanelState, flag
 from .._traits import Checked, one_of
 from . import text
+from .hand_check import HandCheck, check_steps
 
 TABS = ("logits", "linear layer")
 LOGITS_TAB, LINEAR_TAB = TABS
@@ -97,7 +97,8 @@ def _log_base(name, value):
 
 
 def default_names(classes: int, start: int = 0) -> list[str]:
-    return [text.DEFAULT_CLASS_NAME.format(number=i + 1) for i in range(start, classes)]
+    """"class 0", "class 1", ...: classes are numbered from 0, as the code indexes them."""
+    return [text.DEFAULT_CLASS_NAME.format(number=i) for i in range(start, classes)]
 
 
 class Baseline(NamedTuple):
@@ -123,7 +124,7 @@ class SoftmaxState(PanelState):
     x = Checked(IRIS["x"], _features)
     W = Checked(IRIS["W"], _matrix)
     b = Checked(IRIS["b"], _classes)
-    labels = Checked([], _labels)  # [] = "class 1", "class 2", ...
+    labels = Checked([], _labels)  # [] = "class 0", "class 1", ...
     target = Checked(0, _target)  # stored as an index; a label is accepted and turned into its index
     log_base = Checked("e", _log_base)
     temperature = Checked(1.0, _temperature)
@@ -249,38 +250,64 @@ class SoftmaxState(PanelState):
 
     # ---- nudging ("what if b2 += 1") --------------------------------------------------------------
     def _parameter_places(self, tab: str | None = None) -> dict:
-        """Each nudgeable parameter's name -> (setting, row, column): z1.. (logits tab) or x1.., b1.., w11.."""
+        """Each nudgeable parameter's name -> (setting, row, column), named as the code indexes it: z[0].. (logits
+        tab) or x[0].., b[0].., W[0,0].. (linear-layer tab)."""
         if (tab or self.tab) == LOGITS_TAB:
-            return {f"z{i + 1}": ("logits_input", i, None) for i in range(self.classes)}
+            return {f"z[{i}]": ("logits_input", i, None) for i in range(len(self.logits_input))}
+        classes, features = len(self.b), len(self.x)
+        places = {f"x[{j}]": ("x", j, None) for j in range(features)}
+        places |= {f"b[{i}]": ("b", i, None) for i in range(classes)}
+        return places | {f"W[{i},{j}]": ("W", i, j) for i in range(classes) for j in range(features)}
+
+    def _seed_names(self, tab: str | None = None) -> dict:
+        """The lecture's 1-based names (z1, x1, b2, w13; w1_10 from 10 classes or features on) -> our names.
+
+        The seed writes b2 for the second row, which is b[1] here: "what if b2 += 1" is ``nudge("b2", 1)``.
+        """
+        places = self._parameter_places(tab)
+        if (tab or self.tab) == LOGITS_TAB:
+            return {f"z{i + 1}": f"z[{i}]" for i in range(len(places))}
         classes, features = len(self.b), len(self.x)
         joint = "" if classes < 10 and features < 10 else "_"
-        places = {f"x{j + 1}": ("x", j, None) for j in range(features)}
-        places |= {f"b{i + 1}": ("b", i, None) for i in range(classes)}
-        return places | {f"w{i + 1}{joint}{j + 1}": ("W", i, j) for i in range(classes) for j in range(features)}
+        names = {f"x{j + 1}": f"x[{j}]" for j in range(features)}
+        names |= {f"b{i + 1}": f"b[{i}]" for i in range(classes)}
+        return names | {f"w{i + 1}{joint}{j + 1}": f"W[{i},{j}]" for i in range(classes) for j in range(features)}
 
     def parameters(self, tab: str | None = None) -> list[str]:
-        """Names of the single parameters ``nudge`` accepts in ``tab`` (default: the open one): z1.. in the
-        logits tab, x1.., b1.., w11.. (w1_10 from 10 classes or features on) in the linear-layer tab."""
+        """Names of the single parameters ``nudge`` accepts in ``tab`` (default: the open one), as the code indexes
+        them: z[0].. in the logits tab, x[0].., b[0].., W[0,0].. in the linear-layer tab. The lecture's 1-based
+        names (z1, x1, b2 = b[1], w13 = W[0,2]) are accepted too."""
         return list(self._parameter_places(tab))
 
+    def parameter_name(self, name, tab: str | None = None) -> str | None:
+        """Our name for ``name`` (ours or the lecture's 1-based one), or None when the open tab has no such entry."""
+        if not isinstance(name, str):
+            return None
+        name = name.replace(" ", "")
+        if name in self._parameter_places(tab):
+            return name
+        return self._seed_names(tab).get(name)
+
     def nudge(self, parameter: str, delta: float) -> None:
-        """Add ``delta`` to one parameter ("b2", "w13", "x1", "z2"), keeping the current numbers as the baseline."""
+        """Add ``delta`` to one parameter ("b[1]", "W[0,2]", "x[0]", "z[1]", or the lecture's "b2", "w13"...),
+        keeping the current numbers as the baseline."""
         places = self._parameter_places()
+        name = self.parameter_name(parameter)
         try:
-            if not isinstance(parameter, str) or parameter not in places:
+            if name is None:
                 raise ValueError(text.PARAMETER.format(names=", ".join(places), value=shown(parameter)))
             delta = float(np.float32(finite_float("delta", delta)))
         except ValueError as err:
             self.error = str(err)
             raise
-        setting, row, column = places[parameter]
+        setting, row, column = places[name]
         values = [list(r) for r in self.W] if setting == "W" else list(getattr(self, setting))
         if column is None:
             values[row] += delta
         else:
             values[row][column] += delta
         before = self.report()
-        self.set(**{setting: values, "baseline": Baseline(parameter, delta, before.probabilities, before.loss)})
+        self.set(**{setting: values, "baseline": Baseline(name, delta, before.probabilities, before.loss)})
 
     def clear_baseline(self) -> None:
         self.baseline = None

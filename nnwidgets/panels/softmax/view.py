@@ -4,6 +4,8 @@ The view only links controls to ``SoftmaxState`` and draws what the state (and c
 """
 from __future__ import annotations
 
+import math
+
 import ipywidgets as widgets
 
 from ...core.softmax import LOG_BASES
@@ -14,6 +16,8 @@ from .state import LINEAR_TAB, MAX_CLASSES, TABS, SoftmaxState
 
 CHECK_FIELDS = ("exp", "sum", "probabilities", "loss")
 REDRAWN_BY = SoftmaxState.SETTINGS + ("baseline",)
+LOGIT_RANGE = (-10.0, 10.0)  # the logit sliders' range while every logit fits in it
+LOGIT_STEP = 0.1
 
 
 class SoftmaxView(widgets.VBox):
@@ -50,8 +54,11 @@ class SoftmaxView(widgets.VBox):
         self._build_logit_rows()
         self._build_layer_grid()
         self.check_box = self._build_check()
-        settings = widgets.VBox([self.controls[n] for n in ("target", "log_base", "temperature", "show_naive")])
-        self.children = [widgets.HBox([self.figure.canvas, settings]), self.tab_widget, self.table, self.summary,
+        settings = widgets.VBox([self.controls[n] for n in ("target", "log_base", "temperature", "show_naive")],
+                                layout=widgets.Layout(flex="0 0 auto", min_width="320px"))  # never squeezed
+        # on a narrow page the settings go below the picture instead of being cut off
+        top = widgets.HBox([self.figure.canvas, settings], layout=widgets.Layout(flex_flow="row wrap"))
+        self.children = [top, self.tab_widget, self.table, self.summary,
                          self.status, self.check_box]
         state.observe(self._state_changed, names=list(REDRAWN_BY))
         state.observe(lambda c: setattr(self.status, "value", message_html("error", c["new"]) if c["new"] else ""),
@@ -65,8 +72,9 @@ class SoftmaxView(widgets.VBox):
                                          description=text.CLASSES)
         self.classes.observe(self._resize, names="value")
         self.logit_sliders, self.logit_boxes, self.label_boxes, rows = [], [], [], []
+        self.logit_range = lo, hi = logit_range(state.logits_input)
         for i, value in enumerate(state.logits_input):
-            slider = float_slider(f"z{i + 1}", value, f"nnw-logit-{i}", lo=-10, hi=10, step=0.1)
+            slider = float_slider(text.LOGIT.format(number=i), value, f"nnw-logit-{i}", lo=lo, hi=hi, step=LOGIT_STEP)
             box = widgets.FloatText(value=value, layout=widgets.Layout(width="90px"))
             for control in (slider, box):
                 control.observe(lambda c, i=i: self._set_logit(i, c["new"]), names="value")
@@ -80,7 +88,7 @@ class SoftmaxView(widgets.VBox):
 
     def _name(self, i):
         names = self.state.class_names
-        return names[i] if i < len(names) else text.DEFAULT_CLASS_NAME.format(number=i + 1)
+        return names[i] if i < len(names) else text.DEFAULT_CLASS_NAME.format(number=i)
 
     def _set_logit(self, i, value):
         values = list(self.state.logits_input)
@@ -108,8 +116,9 @@ class SoftmaxView(widgets.VBox):
         self.b_boxes = [self._layer_box("b", (i,)) for i in range(len(state.b))]
         width = widgets.Layout(width="70px")
         head = widgets.HBox([widgets.HTML(text.LAYER_X, layout=width)] + self.x_boxes)
-        rows = [widgets.HBox([widgets.HTML(text.LAYER_ROW.format(number=i + 1), layout=width)] + row
-                             + [widgets.HTML(text.LAYER_B), self.b_boxes[i]]) for i, row in enumerate(self.W_boxes)]
+        rows = [widgets.HBox([widgets.HTML(text.LAYER_ROW.format(number=i), layout=width)] + row
+                             + [widgets.HTML(text.LAYER_B.format(number=i)), self.b_boxes[i]])
+                for i, row in enumerate(self.W_boxes)]
         self.layer_box.children = [widgets.HTML(text.LAYER_TITLE), head] + rows + [self._nudge_row()]
 
     def _layer_box(self, name, where):
@@ -131,7 +140,7 @@ class SoftmaxView(widgets.VBox):
 
     def _nudge_row(self):
         names = self.state.parameters(LINEAR_TAB)
-        self.nudge_parameter = widgets.Dropdown(options=names, value="b2" if "b2" in names else names[0],
+        self.nudge_parameter = widgets.Dropdown(options=names, value="b[1]" if "b[1]" in names else names[0],
                                                 description=text.NUDGE, layout=widgets.Layout(width="180px"))
         self.nudge_delta = widgets.FloatText(value=1.0, description=text.NUDGE_BY, layout=widgets.Layout(width="150px"))
         go, forget = widgets.Button(description=text.NUDGE_BUTTON), widgets.Button(description=text.FORGET_BUTTON)
@@ -155,8 +164,11 @@ class SoftmaxView(widgets.VBox):
             self._build_logit_rows()
         else:
             self.classes.value = len(state.logits_input)
+            lo, hi = self.logit_range
+            if not all(lo <= v <= hi for v in state.logits_input):  # set from Python outside the range: re-centre
+                self.logit_range = logit_range(state.logits_input)
             for i, (slider, box, label) in enumerate(zip(self.logit_sliders, self.logit_boxes, self.label_boxes)):
-                anchor(slider, state.logits_input[i])
+                place(slider, state.logits_input[i], self.logit_range)
                 box.value = state.logits_input[i]
                 label.value = self._name(i)
         if (len(self.b_boxes), len(self.x_boxes)) != (len(state.b), len(state.x)):
@@ -172,7 +184,8 @@ class SoftmaxView(widgets.VBox):
     def _sync_target(self):
         """The target menu lists the open tab's classes; rebuilding its options must not pick a target."""
         menu, names = self.controls["target"], self.state.class_names
-        options = [(text.TARGET_OPTION.format(number=i + 1, name=n), i) for i, n in enumerate(names)]
+        options = [(n if n == text.DEFAULT_CLASS_NAME.format(number=i) else text.TARGET_OPTION.format(number=i, name=n),
+                    i) for i, n in enumerate(names)]
         menu.unobserve(self._target_picked, names="value")
         try:
             if list(menu.options) != options:
@@ -244,6 +257,26 @@ class SoftmaxView(widgets.VBox):
         self.figure.update(out)
         self.table.value = tables.table(state)
         self.summary.value = tables.summary(state)
+
+
+def logit_range(values) -> tuple[float, float]:
+    """The logit sliders' common range: -10..10 while every logit fits, else one centred on the logits with room
+    on both sides (logits 1000, 999, 990 get 985..1005), so the handles show how the logits differ."""
+    lo, hi = min(values), max(values)
+    if LOGIT_RANGE[0] < lo and hi < LOGIT_RANGE[1]:
+        return LOGIT_RANGE
+    half = max(LOGIT_RANGE[1], math.ceil((hi - lo) / 2) + 5.0)
+    centre = round((lo + hi) / 2)
+    return centre - half, centre + half
+
+
+def place(slider, value: float, bounds: tuple[float, float]) -> None:
+    """Show ``value`` on ``slider`` with the range ``bounds`` (``anchor`` then puts the step grid through it)."""
+    if getattr(slider, "_nnw_range", None) != bounds:
+        slider._nnw_range = bounds  # ``anchor`` keeps this range around the value
+        with slider.hold_trait_notifications():  # min, max and value are checked together at the end
+            slider.max, slider.min, slider.value = max(bounds[1], value), min(bounds[0], value), value
+    anchor(slider, value)
 
 
 def _bar(i, bottom, top, color, axes):
