@@ -127,8 +127,9 @@ def test_learn_tab_solves_or_and_explains_xor():
     assert "finds a line for OR" in learn.status.value
     p.gate = "XOR"
     assert p.learn.history.first_solved_epoch() is None
-    assert "No line can compute XOR" in learn.status.value
-    assert "w1 + w2 + b ≤ 0" in learn.status.value
+    assert "no line can compute XOR" in learn.status.value  # one short sentence; the proof is folded away
+    assert "w1 + w2 + b ≤ 0" not in learn.status.value
+    assert "<details" in learn.why.value and "w1 + w2 + b ≤ 0" in learn.why.value
     learn.epoch.value = 5  # the scrub slider sets the state
     assert p.learn.epoch == 5
     weights = p.learn.history.weights[5]

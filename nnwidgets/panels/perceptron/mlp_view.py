@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ...core.mlp import MAX_SEED
 from ...core.perceptron import GATE_INPUTS, GATES, gate_targets
@@ -10,7 +11,7 @@ from ...render import LayeredFigure, marks, new_figure
 from .._controls import INK, WRONG, bind, float_slider, message_html, number, table_html
 from . import text
 from .mlp import MAX_EPOCHS, MAX_HIDDEN, TRAINING
-from .square import SQUARE, point_marks, probability_rgba, square_figure
+from .square import SQUARE, point_legend, point_marks, probability_bar, probability_rgba, px_box, square_axes
 
 GRID = 0.6  # the loss and hidden-layer grids' grey line width
 
@@ -20,10 +21,12 @@ class MLPView:
 
     def __init__(self, panel):
         self.state = state = panel.mlp
-        fig = new_figure(900, 320)
-        square_figure("x1", "x2", text.OUTPUT_TITLE, ax=fig.add_axes((0.05, 0.14, 0.27, 0.76)))
-        self.loss_axes = fig.add_axes((0.4, 0.14, 0.25, 0.76))
-        self.hidden_axes = fig.add_axes((0.72, 0.14, 0.26, 0.76))
+        fig = new_figure(900, 360)
+        square_axes(fig, 45, 50, 230, "x1", "x2", text.OUTPUT_TITLE)
+        self.loss_axes = fig.add_axes(px_box(fig, 405, 50, 195, 230))
+        self.hidden_axes = fig.add_axes(px_box(fig, 690, 50, 180, 230))
+        probability_bar(fig, 287, 50, 12, 150, text.OUTPUT_BAR)
+        point_legend(fig, ncol=3, loc="upper right", bbox_to_anchor=px_box(fig, 885, 352, 0, 0)[:2])
         self.figure = LayeredFigure(fig)
         self.snapshot = widgets.IntSlider(value=state.snapshot, min=0, max=self._last(), description=text.SNAPSHOT,
                                           readout=False)
@@ -78,15 +81,24 @@ class MLPView:
         ax.set_xlim(0, len(result.losses))
         ax.set_ylim(*((losses.min() / 1.5, losses.max() * 1.5) if losses.size else (1e-8, 1.0)))
         ax.set_xlabel(text.EPOCH)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.set_title(text.LOSS_TITLE, fontsize=10)
         ax.grid(True, color="#dddddd", lw=GRID)
         ax = self.hidden_axes
         ax.clear()
         lo, hi = hidden.coords.min(axis=(0, 1)), hidden.coords.max(axis=(0, 1))
-        pad = 0.1 * np.maximum(hi - lo, 1e-3)
+        pad = 0.15 * np.maximum(hi - lo, 1e-3)  # room for the markers
         ax.set_xlim(min(lo[0], hidden.boundary.min()) - pad[0], max(hi[0], hidden.boundary.max()) + pad[0])
-        ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
         ax.set_xlabel(text.HIDDEN_AXIS)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        if self.state.hidden_size == 1:  # one unit: every point lies on the W2 axis, nothing spreads across it
+            ax.set_ylim(-1, 1)
+            ax.set_yticks([])
+            ax.set_ylabel(text.HIDDEN_ACROSS_NONE, fontsize=9)
+        else:
+            ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+            ax.set_ylabel(text.HIDDEN_ACROSS, fontsize=9)
         ax.set_title(text.HIDDEN_TITLE, fontsize=10)
         ax.grid(True, color="#dddddd", lw=GRID)
         self.figure.refresh_static()

@@ -57,6 +57,15 @@ class StackState(PanelState):
         values = (value for weights in STACK_PRESETS[preset] for value in weights)
         self.set(**dict(zip(WEIGHTS, values, strict=True)))
 
+    @property
+    def preset(self) -> str | None:
+        """The key of ``STACK_PRESETS`` whose nine weights the network has now, or None."""
+        now = [getattr(self, name) for name in WEIGHTS]
+        for name, weights in STACK_PRESETS.items():
+            if np.allclose(now, [value for neuron in weights for value in neuron], rtol=0, atol=1e-9):
+                return name
+        return None
+
     def evaluate(self) -> StackOutput:
         """z_hidden (4, 2), s (4, 2), z_out (4,) and y (4,) on the four gate inputs (NumPy arrays)."""
         (a1, a2, ab), (b1, b2, bb), (c1, c2, cb) = (self.weights_of(n) for n in NEURONS)

@@ -7,7 +7,7 @@ from ...core.perceptron import GATE_INPUTS, GATES, gate_targets
 from ...render import LayeredFigure, marks, new_figure
 from .._controls import INK, bind, float_slider, message_html, number, table_html
 from . import text
-from .square import line_marks, point_marks, square_figure
+from .square import caption_axes, line_marks, point_legend, point_marks, square_axes
 from .stack import NEURONS, PARTS, STACK_PRESETS, WEIGHTS
 
 LINE_COLORS = {"h1": "#8e44ad", "h2": "#17a589", "y": INK}
@@ -18,9 +18,12 @@ class StackView:
 
     def __init__(self, panel):
         self.state = state = panel.stack
-        fig = new_figure(720, 360)
-        square_figure("x1", "x2", text.INPUT_SPACE, ax=fig.add_axes((0.07, 0.12, 0.41, 0.8)))
-        square_figure("s1", "s2", text.HIDDEN_SPACE, ax=fig.add_axes((0.565, 0.12, 0.41, 0.8)))
+        fig = new_figure(720, 400)
+        inputs = square_axes(fig, 50, 48, 280, "x1", "x2")
+        hidden = square_axes(fig, 420, 48, 280, "s1", "s2")
+        legend_strip = caption_axes(fig, inputs, title=text.INPUT_SPACE)
+        point_legend(fig.axes[legend_strip], ncol=3, loc="center left")
+        self.caption = caption_axes(fig, hidden, title=text.HIDDEN_SPACE)  # the output line's equation
         self.figure = LayeredFigure(fig)
         self.table, self.status = widgets.HTML(), widgets.HTML()
         self.table.add_class("nnw-stack-table")
@@ -37,17 +40,28 @@ class StackView:
             columns.append(widgets.VBox([widgets.HTML(title), *sliders]))
         for name, control in self.controls.items():
             bind(state, name, control)
-        presets = []
-        for preset in STACK_PRESETS:
-            button = widgets.Button(description=preset, layout=widgets.Layout(width="auto"))
-            button.on_click(lambda _, p=preset: state.load_preset(p))
-            presets.append(button)
+        self.preset = widgets.Dropdown(options=[text.CUSTOM_WEIGHTS, *STACK_PRESETS], description=text.PRESET,
+                                       value=state.preset or text.CUSTOM_WEIGHTS, layout=widgets.Layout(width="auto"))
+        self.preset.add_class("nnw-stack-preset")
+        self.preset.observe(self._preset_chosen, names="value")
         self.widget = widgets.VBox([self.figure.canvas, widgets.HBox(columns),
-                                    widgets.HBox([*presets, self.controls["gate"]]), self.table, self.status])
+                                    widgets.HBox([self.preset, self.controls["gate"]]), self.table, self.status])
+        state.observe(self._show_preset, names=list(WEIGHTS))
         state.observe(self.redraw, names=["gate", *WEIGHTS])
         panel.observe(self.redraw, names="threshold")
         state.observe(self.redraw, names="error")
         self.redraw()
+
+    def _preset_chosen(self, change):
+        """Choosing a preset loads its weights; "(your own weights)" changes nothing."""
+        if change["new"] in STACK_PRESETS:
+            self.state.load_preset(change["new"])
+        self._show_preset()
+
+    def _show_preset(self, change=None):
+        """The dropdown names the preset the weights equal now, so a preset loaded in Python shows, and a
+        preset chosen again after moving a slider loads again."""
+        self.preset.value = self.state.preset or text.CUSTOM_WEIGHTS
 
     def redraw(self, change=None):
         state = self.state
@@ -57,9 +71,10 @@ class StackView:
         targets = gate_targets(state.gate)
         out = []
         for neuron in ("h1", "h2"):
-            out += line_marks(*state.weights_of(neuron), shade=False, color=LINE_COLORS[neuron], label=False)
+            out += line_marks(*state.weights_of(neuron), shade=False, color=LINE_COLORS[neuron])
         out += point_marks(GATE_INPUTS, targets, correct)
-        out += line_marks(*state.weights_of("y"), axes=1, inputs=("s1", "s2"))
+        out += line_marks(*state.weights_of("y"), axes=1, inputs=("s1", "s2"), caption=self.caption,
+                          prefix=text.OUTPUT_LINE)
         out += point_marks(s, targets, correct, axes=1)
         for (s1, s2), group in _group_by_hidden(s).items():
             out.append(marks.text(s1 + 0.08, s2 + 0.1, " ".join(group), ha="left", size=11, axes=1))

@@ -9,13 +9,13 @@ import ipywidgets as widgets
 
 from ..._validate import choice
 from ...core.perceptron import ACTIVATIONS, GATE_PRESETS, GATES, gate_targets
-from ...render import LayeredFigure
+from ...render import LayeredFigure, new_figure
 from .._controls import bind, equation, float_slider, message_html, number, table_html
 from .._state import Panel
 from . import text
 from .learn_view import LearnView
 from .mlp_view import MLPView
-from .square import SQUARE, gate_marks, square_figure
+from .square import SQUARE, caption_axes, gate_marks, point_legend, probability_bar, px_box, square_axes
 from .stack_view import StackView
 from .state import TABS, PerceptronState
 
@@ -76,7 +76,9 @@ class NeuronView:
 
     def __init__(self, state: PerceptronState):
         self.state = state
-        self.figure = LayeredFigure(square_figure("x1", "x2"))
+        self.figure = LayeredFigure(neuron_figure())
+        self.caption = 1  # the strip above the square (see neuron_figure)
+        self.colour_bar = self.figure.fig.axes[2]
         self.status = widgets.HTML()
         self.table = widgets.HTML()
         self.table.add_class("nnw-truth-table")
@@ -86,14 +88,14 @@ class NeuronView:
             "activation": widgets.ToggleButtons(options=ACTIVATIONS, value=state.activation,
                                                 description=text.ACTIVATION),
             "threshold": widgets.ToggleButtons(options=text.THRESHOLD_OPTIONS, value=state.threshold,
-                                               description=text.FIRES_IF),
+                                               description=text.FIRES_IF, style={"button_width": "auto"}),
             "w1": float_slider("w1", state.w1, "nnw-w1"),
             "w2": float_slider("w2", state.w2, "nnw-w2"),
             "b": float_slider("b", state.b, "nnw-b"),
         }
         for name, control in self.controls.items():
             bind(state, name, control)
-        self.controls["activation"].style.button_width = self.controls["threshold"].style.button_width = "90px"
+        self.controls["activation"].style.button_width = "90px"
         column = [*self.controls.values(), self._preset_buttons(), self.table, self.status]
         self.widget = widgets.HBox([self.figure.canvas, widgets.VBox(column)])
         state.observe(self.redraw, names=["gate", "w1", "w2", "b", "activation", "threshold"])
@@ -118,8 +120,12 @@ class NeuronView:
         rows = state.truth_table()
         sigmoid = state.activation == "sigmoid"
         heat = state.evaluate(SQUARE.grid, "sigmoid").y if sigmoid else None
+        if self.colour_bar.get_visible() != sigmoid:
+            self.colour_bar.set_visible(sigmoid)
+            self.figure.refresh_static()
         self.figure.update(gate_marks(state.w1, state.w2, state.b, gate_targets(state.gate),
-                                      [r["correct"] for r in rows], heat))
+                                      [r["correct"] for r in rows], heat, caption=self.caption,
+                                      prefix=text.LINE_CAPTION))
         body = [
             (r["x1"], r["x2"], f"{equation(state.w1, state.w2, state.b, (r['x1'], r['x2']))} = {number(r['z'])}",
              number(r["y"]) if sigmoid else r["y"], r["target"], text.OK_MARK if r["correct"] else text.WRONG_MARK)
@@ -140,3 +146,14 @@ class NeuronView:
         if state.gate in ("XOR", "XNOR"):
             message += text.NO_SINGLE_LINE
         return message_html("bad", message)
+
+
+def neuron_figure():
+    """The Neuron tab's static layer: the square (axes 0), the equation strip above it (1), the colour bar of
+    the sigmoid's heat map (2, hidden while the activation is step) and the legend of the point colours."""
+    fig = new_figure(480, 380)
+    square = square_axes(fig, 50, 48, 290, "x1", "x2")
+    caption_axes(fig, square, width=420)
+    probability_bar(fig, 362, 48, 14, 170, text.SIGMOID_BAR).set_visible(False)
+    point_legend(fig, loc="upper left", bbox_to_anchor=px_box(fig, 352, 340, 0, 0)[:2])
+    return fig
