@@ -1,4 +1,5 @@
-"""The "network" tab: the layer list as text, a button to trace it, and the table of shapes and parameters."""
+"""The "network" tab: the layers as form rows and as text (both show ``NetworkState.layers``), a button to trace
+the text, and the table of shapes and parameters."""
 from __future__ import annotations
 
 import html
@@ -9,6 +10,7 @@ import ipywidgets as widgets
 from ...render import new_figure
 from .._controls import message_html, table_html
 from . import text
+from .form_view import LayerForm
 from .state import NetworkState
 from .tracer import format_layers
 
@@ -26,7 +28,9 @@ class NetworkView(widgets.VBox):
         button.on_click(lambda _: self.trace(self.text.value))
         self.table, self.status = widgets.HTML(), widgets.HTML()
         self.table.add_class("nnw-conv-tracer")
-        self.children = [widgets.HTML(text.TRACER_INTRO), self.text, button, self.status, self.table]
+        self.form = LayerForm(state)
+        self.children = [widgets.HTML(text.TRACER_INTRO), widgets.HTML(text.FORM_INTRO), self.form, self.status,
+                         self.table, widgets.HTML(text.TEXT_INTRO), self.text, button]
         state.observe(self._changed, names="layers")
         state.observe(lambda c: setattr(self.status, "value", message_html("error", c["new"]) if c["new"] else ""),
                       names="error")

@@ -26,6 +26,7 @@ from .._state import PanelState, flag
 from .._traits import Checked, one_of
 from . import checks, text
 from .checks import MAX_CHANNELS, MAX_SIDE
+from .form import DEFAULTS, FIELDS, fields_of, layer_from_fields
 from .samples import input_channels, kernel_bank, seed_input
 from .tracer import normalize_layers
 
@@ -68,6 +69,52 @@ class NetworkState(PanelState):
     @property
     def total_params(self) -> int:
         return sum(row.params for row in self.rows)
+
+    # ---- the form: one row of fields per layer (``layers`` stays the one representation) ------------------
+    def fields(self) -> list[dict[str, str]]:
+        """What each form row shows: kind, size, stride, padding, filters (as text)."""
+        return [fields_of(layer) for layer in self.layers]
+
+    def set_row(self, index: int, **fields) -> None:
+        """Change layer ``index`` (0-based) from form fields; a field that cannot be read is refused (ValueError
+        naming the layer and the field) and changes nothing."""
+        self._row(index, len(self.layers))
+        unknown = set(fields) - set(FIELDS)
+        if unknown:
+            self._refused(ValueError(text.BAD_FIELD.format(where=text.LAYER_AT.format(
+                number=index + 1, kind=fields_of(self.layers[index])["kind"]), field=", ".join(sorted(unknown)),
+                allowed=text.ONE_OF.format(names=", ".join(FIELDS)), value=", ".join(sorted(unknown)))))
+        old = self.layers[index]
+        old_kind, old_options = (old, None) if isinstance(old, str) else (old[0], old[1] if len(old) > 1 else None)
+        merged = fields_of(old) | fields
+        if merged["kind"] != old_kind:  # a new kind starts from its usual values
+            merged = dict.fromkeys(FIELDS, "") | DEFAULTS.get(merged["kind"], {}) | fields
+        keep = old_options if merged["kind"] == old_kind and isinstance(old_options, dict) else None
+        try:
+            layer = layer_from_fields(index, merged, keep)
+        except ValueError as err:
+            self._refused(err)
+        self.layers = self.layers[:index] + [layer] + self.layers[index + 1:]
+
+    def insert_row(self, index: int) -> None:
+        """Insert a copy of layer ``index`` right after it."""
+        self._row(index, len(self.layers))
+        self.layers = self.layers[:index + 1] + self.layers[index:]
+
+    def remove_row(self, index: int) -> None:
+        """Remove layer ``index`` (the last remaining layer stays)."""
+        self._row(index, len(self.layers))
+        if len(self.layers) == 1:
+            self._refused(ValueError(text.LAST_LAYER))
+        self.layers = self.layers[:index] + self.layers[index + 1:]
+
+    def _row(self, index, count) -> None:
+        if not checks.whole(index, 0, count - 1):
+            self._refused(ValueError(text.BAD_ROW.format(count=count, value=shown(index))))
+
+    def _refused(self, err: ValueError):
+        self.set_trait("error", str(err))
+        raise err
 
 
 class ConvState(PanelState):

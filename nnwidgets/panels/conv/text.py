@@ -53,8 +53,22 @@ DOES_NOT_FIT = "does not fit"
 NOT_WHOLE = " ✗"
 
 # ---- the network tracer ----------------------------------------------------------------------------
-TRACER_INTRO = "<b>Network tracer</b>: one layer per line (the seed's CNN)"
+TRACER_INTRO = "<b>Network tracer</b>: the seed's CNN, one layer per row"
 TRACE_BUTTON = "trace shapes"
+FORM_INTRO = "Edit a layer in its row (press Enter after typing), or all layers as text below: both stay in sync."
+FORM_HEADER = ("layer", "size", "stride", "padding", "filters / units")
+TEXT_INTRO = "The same layers as Python tuples, one per line (edit, then press the button):"
+INSERT_ROW, REMOVE_ROW = "+", "−"
+INSERT_TIP, REMOVE_TIP = "insert a copy of this layer below it", "remove this layer"
+LAYER_AT = "layer {number} ({kind})"
+ONE_OF = "one of {names}"
+BAD_FIELD = "{where}: {field} must be {allowed}, got '{value}'"
+SHAPE_FIELD = "1 to 3 whole numbers from {low} to {high:,} separated by commas, such as 28, 28, 1"
+SIZE_FIELD = "a whole number from {low} to {high:,} or two of them, such as 1, 3"
+WHOLE_FIELD = "a whole number from {low} to {high:,}"
+PADDING_FIELD = "valid, same, full, a whole number from {low} to {high:,} or two of them (before, after)"
+BAD_ROW = "row must be a layer number from 1 to {count}, got {value}"
+LAST_LAYER = "layers must keep at least one layer: the last one cannot be removed"
 TRACER_HEADER = ("layer", "output shape", "parameters", "formula")
 TOTAL_PARAMETERS = "total parameters: {total:,}"
 NO_SHAPE = "—"
