@@ -110,3 +110,15 @@ def test_one_dimensional_channels_add_up_and_pooling_keeps_them_apart():
     x = pool.input_tensor()
     want = x.reshape(4, 2, 4, 2, 2).max(axis=(1, 3))
     np.testing.assert_array_equal(pool.output_tensor(), want)
+
+
+def test_the_summary_writes_out_the_products_of_the_current_cell():
+    c = nw.ConvShapeVisualizer(position=7)  # output cell (1, 2)
+    line = c.view.summary.value.split("<br>")[-1]
+    terms, value = line.split(" = ")[1], line.split("<b>")[1].split("<")[0]
+    pairs = [t.split("·") for t in terms.split(" + ")]
+    products = [float(a.strip("()").replace(MINUS, "-")) * float(b.strip("()").replace(MINUS, "-")) for a, b in pairs]
+    x = first_image_of(0)[:7, :7]
+    want = correlate2d(x, np.array([[1, 0, -1]] * 3), mode="valid")[1, 2]
+    assert [float(a.strip("()")) for a, _ in pairs] == x[1:4, 2:5].ravel().tolist()
+    assert sum(products) == want == float(value.replace(MINUS, "-"))

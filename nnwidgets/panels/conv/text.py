@@ -37,7 +37,10 @@ AXIS_FORMULA = "{axis}: {formula}"
 UNEVEN = " <span style='color:{color}'>⚠ does not divide evenly: the last input cells are never read</span>"
 READS = "output cell {cell} reads input cells {cells}"
 FEEDS = "input cell {cell} feeds output cells {cells}"
-NUMBERS_LINE = "numbers: {what} of one channel, kernel {kernel}"
+NUMBERS_TERMS = "numbers: {what}; map 1 at {cell} = {terms} = <b>{value}</b>"
+NUMBERS_CONV = ("numbers: {what}; map 1 at {cell} = sum over the window in all {channels} channels of input × "
+                "that channel's kernel slice = <b>{value}</b>")
+NUMBERS_POOL = "numbers: {what} of each channel on its own; map 1 at {cell} = <b>{value}</b>"
 TRUE_CONVOLUTION = "true convolution (kernel flipped)"
 CROSS_CORRELATION = "cross-correlation (what frameworks call convolution)"
 POOLING = {"maxpool": "max pooling", "avgpool": "average pooling"}

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ...render import LayeredFigure
-from .._controls import WRONG, bind, message_html, table_html
+from .._controls import WRONG, bind, message_html, number, table_html
 from . import drawing, text
 from .network_view import NetworkView
 from .state import GEOMETRY, MAX_CHANNELS, MAX_SIDE, MODES, TABS, ConvState
@@ -195,11 +195,25 @@ class ConvView(widgets.VBox):
         if state.selected_input:
             lines.append(text.FEEDS.format(cell=state.selected_input, cells=state.feeds(state.selected_input)))
         if state.numbers:
-            what = (text.TRUE_CONVOLUTION if state.flip else text.CROSS_CORRELATION) if state.mode == "conv" \
-                else text.POOLING[state.mode]
-            kernel_values = np.array2string(np.flip(w) if state.flip else w, separator=", ")
-            lines.append(text.NUMBERS_LINE.format(what=what, kernel=html.escape(kernel_values)))
+            lines.append(self._numbers_line(ij))
         return "<br>".join(lines)
+
+    def _numbers_line(self, ij) -> str:
+        """How the front output cell's value comes about, with the products written out for one small channel."""
+        state = self.state
+        value = number(state.output_values()[ij])
+        if state.mode != "conv":
+            return text.NUMBERS_POOL.format(what=text.POOLING[state.mode], cell=ij, value=value)
+        what = text.TRUE_CONVOLUTION if state.flip else text.CROSS_CORRELATION
+        x, w = state.values()
+        w = np.flip(w) if state.flip else w
+        window = state.window(ij)
+        if state.channels > 1 or len(window) > 9:
+            return text.NUMBERS_CONV.format(what=what, cell=ij, channels=state.channels, value=value)
+        inside = [all(0 <= v < n for v, n in zip(p, state.spatial)) for p in window]
+        terms = " + ".join(f"{_factor(x[p] if ok else 0.0)}·{_factor(k)}"
+                           for p, ok, k in zip(window, inside, w.ravel()))
+        return text.NUMBERS_TERMS.format(what=what, cell=ij, terms=terms, value=value)
 
     def _conventions(self) -> str:
         state = self.state
@@ -211,3 +225,9 @@ class ConvView(widgets.VBox):
     def to_png(self) -> bytes:
         """The open tab as matplotlib draws it."""
         return self.figure.to_png() if self.state.tab == "layer" else self.network.to_png()
+
+
+def _factor(value) -> str:
+    """A number inside a product: negative ones in parentheses, 5·(−1)."""
+    shown = number(value)
+    return f"({shown})" if shown.startswith("−") else shown
