@@ -156,3 +156,12 @@ def test_logit_sliders_recentre_on_values_set_from_python(logits):
             assert slider.min < value < slider.max and slider.value == value
         assert sliders[0].max - max(logits) >= 5 and min(logits) - sliders[0].min >= 5
     assert s.logits_input == logits
+
+
+@pytest.mark.parametrize("target", [0, 2])
+def test_bar_labels_stay_inside_the_charts(target):
+    s = nw.SoftmaxCalculator(x=[6.3, 2.7, 4.9, 1.8], target=target)  # p − y = −0.964 for target 0
+    for mark in (m for m in s.view.figure.canvas.marks if m["type"] == "text"):
+        lo, hi = (0.0, 1.0) if mark["axes"] == 0 else (-1.0, 1.0)
+        assert lo + 0.03 < mark["y"] < hi, mark  # clear of the frame (the p−y axes run from −1.08 to 1.08)
+        assert "-" not in mark["text"], mark  # a real minus sign, as in the table

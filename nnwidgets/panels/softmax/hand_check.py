@@ -77,9 +77,9 @@ class HandCheck(NamedTuple):
         head, *rest = [html.escape(line) for line in self.lines()]
         problems = [line.split(". ", 1)[1] for line in rest[:len(self.problems)]]
         items = "".join(f"<li>{line}</li>" for line in problems)
-        body = f"<ol style='margin:4px 0'>{items}</ol>" if items else ""
-        tail = "".join(f"<div>{line}</div>" for line in rest[len(self.problems):])
-        return f'<div style="color:{color};font-weight:600">{head}{body}</div>{tail}'
+        body = f"<ol style='margin:4px 0'>{items}</ol>" if items else ""  # plain weight: a list, not a wall of bold
+        tail = "".join(f"<div style='color:#1b7f3b'>{line}</div>" for line in rest[len(self.problems):])
+        return f'<div><div style="color:{color};font-weight:600">{head}</div>{body}{tail}</div>'
 
     def __repr__(self):
         return f"HandCheck(ok={self.ok}, message={self.message!r})"

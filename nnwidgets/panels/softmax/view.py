@@ -253,7 +253,7 @@ class SoftmaxView(widgets.VBox):
             out.append(marks.text(i, min(pi, 0.9) + 0.06, f"{pi:.3f}", size=10))
             diff = pi - yi
             out.append(_bar(i, 0, diff, "#59a14f" if diff < 0 else WRONG, 1))
-            out.append(marks.text(i, diff + (0.08 if diff >= 0 else -0.08), f"{diff:+.3f}", size=10, axes=1))
+            out.append(marks.text(i, _label_y(diff), f"{diff:+.3f}".replace("-", "−"), size=10, axes=1))
         self.figure.update(out)
         self.table.value = tables.table(state)
         self.summary.value = tables.summary(state)
@@ -277,6 +277,12 @@ def place(slider, value: float, bounds: tuple[float, float]) -> None:
         with slider.hold_trait_notifications():  # min, max and value are checked together at the end
             slider.max, slider.min, slider.value = max(bounds[1], value), min(bounds[0], value), value
     anchor(slider, value)
+
+
+def _label_y(diff: float) -> float:
+    """Where the p − y label goes: just past the bar's end, or just inside it when the end is near the frame."""
+    outward = 0.08 if diff >= 0 else -0.08
+    return float(diff + outward if abs(diff) < 0.85 else diff - outward)
 
 
 def _bar(i, bottom, top, color, axes):
