@@ -17,9 +17,9 @@ PAD, CELL, WINDOW, DONE, CURRENT, PICKED = "#f1e4bd", "#ffffff", "#1f5fbf", "#dc
 BACK_SLICE, LATER = "#f2f2f2", "#9a9a9a"
 DEPTH_STEP = 0.04  # axes units between two stacked slices
 CAPTION_ROOM = 0.08  # below each stack, for its caption
-FIGURE = (760, 420)
-SQUARE = 0.40 * FIGURE[0] / FIGURE[1]  # the input and output axes are squares of 0.40 of the width
-BOXES = ((0.01, 0.02, 0.40, 0.88), (0.59, 0.02, 0.40, 0.88), (0.425, 0.02 + (0.88 - SQUARE) / 2, 0.15, SQUARE))
+FIGURE = (760, 360)
+SQUARE = 0.38 * FIGURE[0] / FIGURE[1]  # the input and output axes are squares of 0.38 of the width
+BOXES = ((0.01, 0.02, 0.38, 0.88), (0.61, 0.02, 0.38, 0.88), (0.40, 0.02 + (0.88 - SQUARE) / 2, 0.20, SQUARE))
 TITLES = (text.INPUT_TITLE, text.OUTPUT_TITLE, text.KERNELS_TITLE)
 
 
@@ -141,20 +141,23 @@ def kernel_marks(state: ConvState, width: float, height: float) -> list:
     conv = state.mode == "conv"
     stacks = state.shown_maps if conv else 1
     depth = min(state.channels, MAX_SLICES) if conv else 1
-    slot = (1 - CAPTION_ROOM) / max(stacks, 2)  # axes units of height per filter
+    columns = 1 if stacks <= 2 else 2
+    slot_w, slot_h = 1 / columns, (1 - CAPTION_ROOM) / 2  # axes units per filter: two rows of filters at most
     step_px = 5.0  # pixels between two slices of a filter
-    cell_px = min(26.0, (width - 8 - step_px * (depth - 1)) / kernel[1],
-                  (slot * height - 22 - step_px * (depth - 1)) / kernel[0])
+    cell_px = min(32.0, (slot_w * width - 8 - step_px * (depth - 1)) / kernel[1],
+                  (slot_h * height - 36 - step_px * (depth - 1)) / kernel[0])
     cw, ch, sx, sy = cell_px / width, cell_px / height, step_px / width, step_px / height
     w = state.kernel_tensor()
     if conv and state.flip:
         w = np.flip(w, axis=tuple(range(len(state.spatial))))
     out = []
     for f in range(stacks):
-        top = 1 - f * slot - 18 / height - sy * (depth - 1)
-        left = (1 - kernel[1] * cw - sx * (depth - 1)) / 2
+        row, column = divmod(f, columns)
+        middle = (column + 0.5) * slot_w
+        top = 1 - row * slot_h - 20 / height - sy * (depth - 1)
+        left = middle - (kernel[1] * cw + sx * (depth - 1)) / 2
         label = text.FILTER_LABEL.format(number=f + 1) if conv else text.POOL_LABEL[state.mode]
-        out.append(marks.text(0.5, 1 - f * slot - 8 / height, label, size=11, axes=2))
+        out.append(marks.text(middle, 1 - row * slot_h - 8 / height, label, size=11, axes=2))
         for k in range(depth - 1, 0, -1):
             out.append(marks.rects([left + k * sx], [top - kernel[0] * ch + k * sy], kernel[1] * cw, kernel[0] * ch,
                                    fill=BACK_SLICE, edge=INK, edge_width=0.8, axes=2))
@@ -163,8 +166,9 @@ def kernel_marks(state: ConvState, width: float, height: float) -> list:
         ys = [top - (i + 1) * ch for i, _ in cells]
         out.append(marks.rects(xs, ys, cw, ch, fill="#fff7e0", edge=WINDOW, edge_width=1.2, axes=2))
         if not conv:
-            out.append(marks.text(0.5, top - kernel[0] * ch / 2, text.POOL_OP[state.mode], size=12, axes=2))
-        elif state.numbers and cell_px >= 15:
+            out.append(marks.text(middle, top - kernel[0] * ch - 12 / height, text.POOL_OP[state.mode], size=12,
+                                  weight="bold", axes=2))
+        elif state.numbers and cell_px >= 14:
             values = w[..., 0, f].reshape(kernel).ravel()
             font = max(8, min(12, 0.42 * cell_px))
             out += [marks.text(x + cw / 2, y + ch / 2, number(v), size=font, axes=2) for x, y, v in zip(xs, ys, values)]
