@@ -7,9 +7,10 @@ notebook), a headless Chromium presses arrow keys on two widgets that go through
 nnwidgets' PerceptronExplorer (slider w1 -> canvas). The in-page probe stamps the keydown, then checks at every
 ``requestAnimationFrame`` whether the Label's text / the canvas pixels changed and stamps that frame. ``paced``
 waits a jittered 150-350 ms between presses (so it does not lock onto the 16.7 ms frame clock); ``back_to_back``
-presses again as soon as the previous change was painted. Prints a table and writes JSON (``--out``).
+presses again as soon as the previous change was painted. ``--rounds`` repeats off/on interleaved, so a load
+change on a shared machine does not land on one mode only. Prints a table and writes JSON (``--out``).
 
-    .venv/bin/python benchmarks/nodelay_probe.py --presses 40 --out /tmp/nodelay.json
+    .venv/bin/python benchmarks/nodelay_probe.py --presses 30 --rounds 3 --out /tmp/nodelay.json
 """
 from __future__ import annotations
 
@@ -89,9 +90,16 @@ def series(page, widget: dict, presses: int, paced: bool, rng: random.Random) ->
         if latency is None:
             missed += 1
         else:
-            latencies.append(latency)
-    return {"p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(float(np.percentile(latencies, 95)), 1),
-            "presses": len(latencies), "missed": missed}
+            latencies.append(round(latency, 2))
+    return {"latencies_ms": latencies, "missed": missed}
+
+
+def summary(runs: list[dict]) -> dict:
+    """p50/p95 over the presses of every round of one case, and each round's p50 (the spread under load)."""
+    pooled = [x for run in runs for x in run["latencies_ms"]]
+    return {"p50_ms": round(statistics.median(pooled), 1), "p95_ms": round(float(np.percentile(pooled, 95)), 1),
+            "round_p50s_ms": [round(statistics.median(run["latencies_ms"]), 1) for run in runs],
+            "presses": len(pooled), "missed": sum(run["missed"] for run in runs)}
 
 
 def measure(page, widget: dict, presses: int, rng: random.Random) -> dict:
@@ -159,35 +167,44 @@ def lab_notebook(url: str, page, name: str, widget: dict, presses: int, rng: ran
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=40, help="counted presses per series (default 40)")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat off/on this many times, interleaved")
     parser.add_argument("--servers", nargs="+", default=["voila", "lab"], choices=["voila", "lab"])
+    parser.add_argument("--widgets", nargs="+", default=list(WIDGETS), choices=list(WIDGETS))
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     args = parser.parse_args()
     rng = random.Random(0)
-    results: dict = {}
-    for server in args.servers:
-        for nodelay in ("off", "on"):
-            with tempfile.TemporaryDirectory() as tmp, mode(nodelay, Path(tmp)):
-                folder = Path(tmp)
-                for name, widget in WIDGETS.items():
-                    write_notebook(folder / f"{name}.ipynb", widget["code"])
-                if server == "voila":
-                    for name, widget in WIDGETS.items():
-                        results[f"{server}/{name}/nodelay_{nodelay}"] = run_voila(folder, name, widget,
-                                                                                   args.presses, rng)
-                        print(server, name, nodelay, results[f"{server}/{name}/nodelay_{nodelay}"], flush=True)
-                else:
-                    with jupyterlab(folder) as url:
-                        for name, widget in WIDGETS.items():
-                            results[f"{server}/{name}/nodelay_{nodelay}"] = run_lab(url, name, widget,
-                                                                                     args.presses, rng)
-                            print(server, name, nodelay, results[f"{server}/{name}/nodelay_{nodelay}"], flush=True)
-    print(f"\n{'case':34} {'paced p50/p95 ms':>18} {'back-to-back p50/p95 ms':>24}")
+    runs: dict[tuple, list] = {}
+    for _ in range(args.rounds):
+        for server in args.servers:
+            for nodelay in ("off", "on"):
+                for name, result in run_server(server, nodelay, args.widgets, args.presses, rng):
+                    for pacing in ("paced", "back_to_back"):
+                        runs.setdefault((server, name, nodelay, pacing), []).append(result[pacing])
+                    print(server, name, nodelay, {k: round(statistics.median(v["latencies_ms"]), 1)
+                                                  for k, v in result.items()}, flush=True)
+    results = {"/".join(key): summary(value) for key, value in runs.items()}
+    print(f"\n{'case':40} {'p50 ms':>7} {'p95 ms':>7}  round p50s")
     for case, r in results.items():
-        print(f"{case:34} {r['paced']['p50_ms']:>8}/{r['paced']['p95_ms']:<9} "
-              f"{r['back_to_back']['p50_ms']:>11}/{r['back_to_back']['p95_ms']:<12}")
+        print(f"{case:40} {r['p50_ms']:>7} {r['p95_ms']:>7}  {r['round_p50s_ms']}")
     if args.out:
-        args.out.write_text(json.dumps({"presses": args.presses, "cpu_count": os.cpu_count(), "results": results},
-                                       indent=2))
+        args.out.write_text(json.dumps({"presses": args.presses, "rounds": args.rounds, "cpu_count": os.cpu_count(),
+                                        "results": results, "raw": {"/".join(k): v for k, v in runs.items()}},
+                                       indent=1))
+
+
+def run_server(server: str, nodelay: str, names: list[str], presses: int, rng: random.Random):
+    """Yields (widget name, {"paced": ..., "back_to_back": ...}) for each widget, on one server mode."""
+    with tempfile.TemporaryDirectory() as tmp, mode(nodelay, Path(tmp)):
+        folder = Path(tmp)
+        for name in names:
+            write_notebook(folder / f"{name}.ipynb", WIDGETS[name]["code"])
+        if server == "voila":
+            for name in names:
+                yield name, run_voila(folder, name, WIDGETS[name], presses, rng)
+        else:
+            with jupyterlab(folder) as url:
+                for name in names:
+                    yield name, run_lab(url, name, WIDGETS[name], presses, rng)
 
 
 if __name__ == "__main__":
