@@ -56,7 +56,7 @@ DOES_NOT_FIT = "does not fit"
 NOT_WHOLE = " ✗"
 
 # ---- the network tracer ----------------------------------------------------------------------------
-TRACER_INTRO = "<b>Network tracer</b>: the seed's CNN, one layer per row"
+TRACER_INTRO = "<b>Network tracer</b>: one layer per row (it starts as the seed's CNN)"
 TRACE_BUTTON = "trace shapes"
 FORM_INTRO = "Edit a layer in its row (press Enter after typing), or all layers as text below: both stay in sync."
 FORM_HEADER = ("layer", "size", "stride", "padding", "filters / units")
