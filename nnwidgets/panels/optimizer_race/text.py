@@ -44,13 +44,14 @@ START_X = "start x"
 START_Y = "start y"
 CONTOUR_TITLE = "{surface}  (click to move the start)"
 LOSS_TITLE = "loss per step"
+REACHED_ZERO = "reached 0"
 STEP_AXIS = "step"
 OPTAX_ROW = "optax transformation (hyperparameters inside it)"
 DIVERGED_AT = "diverged at step {step}"
 NOT_FINISHED = "—"
-BOARD_HEADER = ("optimizer", "loss at step {step}", "point", "steps to loss < {tol:g}", "inside the optimizer")
+BOARD_HEADER = ("optimizer", "loss at step {step}", "x", "y", "loss < {tol:g} at step", "inside the optimizer")
 VELOCITY = "velocity b = {b}"
-ACCUMULATOR = {"adagrad": "h = Σg² = {h}, lr per axis = {lr}", "rmsprop": "v = avg g² = {h}, lr per axis = {lr}"}
+ACCUMULATOR = {"adagrad": "h = Σg² = {h}, lr/√h = {lr}", "rmsprop": "v = avg g² = {h}, lr/√v = {lr}"}
 ADAM_MOMENTS = "m = {m}, v = {v}"
 
 # ---- the learning-rate tab --------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """The race tab: contour plot with paths, loss curves, leaderboard, per-optimizer sliders."""
 from __future__ import annotations
 
-import html
+import math
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import ticker
 
-from ...core.optim import book_velocity, effective_lr, kind_of
+from ...core.optim import book_velocity, kind_of
 from ...core.race import SURFACES, contour_levels
 from ...render import LayeredFigure, marks, new_figure
 from .._controls import (
@@ -18,24 +19,13 @@ from .._controls import (
     from_control,
     log_slider,
     message_html,
-    number,
-    table_html,
 )
 from . import text
+from .board import color, leaderboard_html
 from .state import is_transformation
 
-COLORS = {"sgd": "#4e79a7", "momentum": "#f28e2b", "nesterov": "#e15759", "adagrad": "#76b7b2",
-          "rmsprop": "#59a14f", "adam": "#b07aa1", None: "#9c755f"}
 SLIDERS = {"momentum": (0.0, 0.99, 0.01), "rho": (0.0, 0.999, 0.001), "beta1": (0.0, 0.99, 0.01),
            "beta2": (0.9, 0.9999, 0.0001)}
-
-
-def color(key: str) -> str:
-    return COLORS[kind_of(key)]
-
-
-def pair(values) -> str:
-    return f"({number(float(values[0]))}, {number(float(values[1]))})"
 
 
 class RaceView:
@@ -62,7 +52,7 @@ class RaceView:
         state.observe(self._results_changed, names=["results"])
         state.observe(self._moved, names=["step", "enabled", "tol"])
         state.observe(self._show_error, names="error")
-        self._loss_limits = None
+        self._loss_limits, self._log_scale = None, False
         self._surface_changed()
         self._static_changed()
 
@@ -202,9 +192,12 @@ class RaceView:
         self._moved()
 
     def _set_loss_limits(self, only_if_needed=False) -> bool:
+        """The loss axes. With a known minimum they show log10(loss − minimum) on a linear scale (ticks read
+        10^k), from ``top`` = 30 x the start's loss down to a floor 9 decades below: smaller losses (and exact
+        zeros, marked "reached 0") are drawn on the floor instead of plunging off the axis."""
         state, lx = self.state, self.loss_axes
         start_loss = state.start_loss
-        if only_if_needed and self._loss_limits is not None:
+        if only_if_needed and self._loss_limits is not None and self._log_scale == (state.minimum is not None):
             lo, hi = self._loss_limits
             shifted = start_loss - (state.minimum or 0.0)
             if state.minimum is not None and hi / 300 <= shifted <= hi / 3:
@@ -216,32 +209,62 @@ class RaceView:
         lx.tick_params(labelsize=8)
         lx.set_xlim(0, state.steps)
         if state.minimum is not None:
-            lx.set_yscale("log")
             top = max(start_loss - state.minimum, 1e-6) * 30
-            lx.set_ylim(top * 1e-9, top)
+            floor = 10.0 ** math.floor(math.log10(top) - 9)
+            self._loss_limits = (floor, top)
+            low = math.log10(floor)
+            lx.set_ylim(low - 0.6, math.log10(top))
+            lx.yaxis.set_major_locator(ticker.MultipleLocator(2, offset=low % 2))
+            lx.yaxis.set_major_formatter(ticker.FuncFormatter(
+                lambda v, _: f"≤$10^{{{v:.0f}}}$" if abs(v - low) < 1e-6 else f"$10^{{{v:.0f}}}$"))
+            lx.axhline(low, color="#bbbbbb", lw=0.8, ls=":")
         else:
             span = max(abs(start_loss), 1.0) * 1e3
             lx.set_ylim(start_loss - span, start_loss + span)
+            self._loss_limits = lx.get_ylim()
         lx.set_xlabel(text.STEP_AXIS, fontsize=8)
-        self._loss_limits = lx.get_ylim()
+        self._log_scale = state.minimum is not None
         return True
+
+    def loss_y(self, losses) -> np.ndarray:
+        """Where ``losses`` are drawn on the loss axes: log10(loss − minimum) clipped to [floor, top], or the loss
+        clipped to the axis (no known minimum)."""
+        lo, hi = self._loss_limits
+        if not self._log_scale:
+            return np.clip(losses, lo, hi)
+        return np.log10(np.clip(np.asarray(losses, float) - self.state.minimum, lo, hi))
+
+    def _reached_zero(self) -> list:
+        """A dot on the floor and "reached 0" where a shown racer's loss first equals the known minimum."""
+        if not self._log_scale or self.state.minimum is None:
+            return []
+        out, y = [], math.log10(self._loss_limits[0])
+        for key, r in self.state.results.items():
+            end = r.diverged if r.diverged is not None else self.state.steps + 1
+            zero = np.flatnonzero(r.losses[:end] - self.state.minimum <= 0)
+            if self.state.enabled.get(key, True) and zero.size:
+                out += [marks.points([zero[0]], [y], fill=color(key), edge="white", size=9, axes=1),
+                        marks.text(zero[0], y + 0.6 + 0.8 * (len(out) // 2), text.REACHED_ZERO, color=color(key),
+                                   size=10, ha="right" if zero[0] > 0.6 * self.state.steps else "left", axes=1)]
+        return out
 
     def _moved(self, change=None):
         state = self.state
         self._sync_controls()
         if not state.results_current():
             return  # a change of settings and race at once: the new results are drawn when they arrive
-        if self.loss_axes.get_xlim()[1] != state.steps:
+        if self._log_scale != (state.minimum is not None):  # the surface changed before its grid was drawn
+            self._set_loss_limits()
+            self.figure.refresh_static()
+        elif self.loss_axes.get_xlim()[1] != state.steps:
             self.loss_axes.set_xlim(0, state.steps)
             self.figure.refresh_static()
         self.figure.update(self._marks())
-        self.leaderboard.value = self._leaderboard()
+        self.leaderboard.value = leaderboard_html(state)
 
     def _marks(self) -> list:
         state, out = self.state, []
         k = state.step
-        lo, hi = self._loss_limits
-        offset = state.minimum or 0.0
         out.append(marks.points([state.start[0]], [state.start[1]], fill=INK, size=9, marker="s"))
         steps = np.arange(state.steps + 1)
         for key, r in state.results.items():
@@ -257,9 +280,9 @@ class RaceView:
             if r.diverged is not None and k >= r.diverged - 1:
                 out.append(marks.points([path[-1, 0]], [path[-1, 1]], fill=WRONG, size=16, marker="x"))
             out += self._state_arrows(key, r, now, col)
-            out.append(marks.line(steps[:end], np.clip(r.losses[:end] - offset, lo, hi), color=col, width=2, axes=1))
-        out.append(marks.line([k, k], [lo, hi], color="#999999", width=1, dash=[4, 3], axes=1))
-        return out
+            out.append(marks.line(steps[:end], self.loss_y(r.losses[:end]), color=col, width=2, axes=1))
+        out.append(marks.line([k, k], self.loss_axes.get_ylim(), color="#999999", width=1, dash=[4, 3], axes=1))
+        return out + self._reached_zero()
 
     def _state_arrows(self, key, r, k, col) -> list:
         """Inside the optimizer, at the marker: momentum's velocity v = −lr·b (the book's v) and, for the
@@ -290,31 +313,3 @@ class RaceView:
         return [marks.line([p[0], tip[0]], [p[1], tip[1]], color=col, width=2),
                 marks.line([tip[0] + left[0], tip[0], tip[0] + right[0]], [tip[1] + left[1], tip[1], tip[1] + right[1]],
                            color=col, width=2)]
-
-    def _leaderboard(self) -> str:
-        state = self.state
-        rows, bad = [], []
-        for i, row in enumerate(state.leaderboard()):
-            key = row["name"]
-            status = (text.DIVERGED_AT.format(step=row["diverged"]) if row["diverged"] is not None
-                      else (f"{row['finished']}" if row["finished"] is not None else text.NOT_FINISHED))
-            if row["diverged"] is not None:
-                bad.append(i)
-            swatch = f"<span style='color:{color(key)}'>●</span> {html.escape(key)}"
-            rows.append([swatch, number(row["loss"]), f"({number(row['point'][0])}, {number(row['point'][1])})",
-                         status, self._inner_state(key)])
-        header = [h.format(step=state.step, tol=state.tol) for h in text.BOARD_HEADER]
-        return table_html(header, rows, "nnw-race-table", bad_rows=bad)
-
-    def _inner_state(self, key) -> str:
-        """The optimizer's state after ``step`` updates, as the rules name it."""
-        state = self.state
-        kind = kind_of(key)
-        if is_transformation(state.optimizers[key]) or kind == "sgd":
-            return ""
-        s = state.state_at(key, state.step)
-        if kind in ("momentum", "nesterov"):
-            return text.VELOCITY.format(b=pair(s.velocity))
-        if kind in ("adagrad", "rmsprop"):
-            return text.ACCUMULATOR[kind].format(h=pair(s.accumulator), lr=pair(np.asarray(effective_lr(s))))
-        return text.ADAM_MOMENTS.format(m=pair(s.m), v=pair(s.v))
