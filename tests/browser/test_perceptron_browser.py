@@ -70,7 +70,7 @@ def test_a_wrong_row_is_marked_after_moving_the_bias(panel_page, headless):
 
 
 @pytest.mark.parametrize("tab, title, slider", [("learn", "Learn", "nnw-epoch"),
-                                                ("stack", "Two layers (XOR)", "nnw-y-b"),
+                                                ("stack", "Two layers", "nnw-y-b"),
                                                 ("mlp", "Train an MLP", "nnw-mlp-epoch")])
 def test_opening_a_tab_shows_it_and_changes_nothing_else(panel_page, headless, tab, title, slider):
     page = panel_page
@@ -83,3 +83,114 @@ def test_opening_a_tab_shows_it_and_changes_nothing_else(panel_page, headless, t
 def test_no_console_errors_from_our_code(panel_page):
     ours = [e for e in panel_page.nnw_console if "nnwidgets" in e or "anywidget" in e or "pageerror" in e]
     assert not ours, ours
+
+
+# Text that needs more room than its box (ipywidgets cut descriptions and buttons with an ellipsis): for one-line
+# text the width of the text itself against the box's content width; for wrapping text scrollWidth.
+CLIPPED_JS = """
+(root) => {
+  const out = [];
+  for (const el of root.querySelectorAll('*')) {
+    if (el.closest('select')) continue;
+    const own = [...el.childNodes].filter(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own.length || el.clientWidth === 0) continue;
+    const style = getComputedStyle(el);
+    let need = el.scrollWidth, room = el.clientWidth;
+    if (style.whiteSpace.startsWith('nowrap') || style.textOverflow === 'ellipsis' || el.tagName === 'BUTTON') {
+      const range = document.createRange();
+      range.setStartBefore(own[0]); range.setEndAfter(own[own.length - 1]);
+      need = range.getBoundingClientRect().width;
+      room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    }
+    if (need > room + 0.5) out.push(`${el.textContent.trim().slice(0, 40)}: ${Math.round(need)} > ${Math.round(room)}`);
+  }
+  return out;
+}
+"""
+TABS = {"neuron": ("Neuron", "nnw-w1"), "learn": ("Learn", "nnw-epoch"), "stack": ("Two layers", "nnw-y-b"),
+        "mlp": ("Train an MLP", "nnw-mlp-epoch")}
+
+
+def open_tab(page, headless, tab):
+    title, slider = TABS[tab]
+    page.click(f".lm-TabBar-tabLabel:text-is('{title}')")
+    page.wait_for_selector(f".{slider} .noUi-handle", state="visible", timeout=60_000)
+    headless.open_tab(tab)
+
+
+def test_no_text_is_cut_in_any_tab_even_with_a_larger_font(panel_page, headless):
+    """Every button, description and label fits its box at the default width, and still at 16 px text (fonts
+    differ between systems: the threshold buttons' ">= (z ≥ 0)" was cut where the font is wider)."""
+    page = panel_page
+    for tab in TABS:
+        open_tab(page, headless, tab)
+        page.wait_for_timeout(300)
+        assert page.locator(".widget-tab").first.evaluate(CLIPPED_JS) == [], tab
+        larger = page.add_style_tag(content=".widget-tab * { font-size: 16px !important; }")
+        page.wait_for_timeout(300)
+        cut = page.locator(".widget-tab").first.evaluate(CLIPPED_JS)
+        larger.evaluate("e => e.remove()")
+        assert cut == [], f"{tab} at 16 px: {cut}"
+    assert_kernel_state(page, headless)
+
+
+def dark_pixels(page, points) -> list[bool]:
+    """Whether the Learn canvas is drawn (not background) at each (x, y) CSS pixel."""
+    return page.evaluate("""(points) => {
+        const c = [...document.querySelectorAll('canvas.nnwidgets-canvas')].find(c => c.offsetParent && c.width > 0
+                   && c.style.height === '400px' && c.style.width === '720px');
+        const ratio = c.width / 720, ctx = c.getContext('2d');
+        return points.map(([x, y]) => { const d = ctx.getImageData(Math.round(x * ratio) - 1,
+            Math.round(y * ratio) - 1, 3, 3).data; let best = 765;
+            for (let i = 0; i < d.length; i += 4) best = Math.min(best, d[i] + d[i + 1] + d[i + 2]);
+            return best < 400; });
+    }""", points)
+
+
+def rows_wrong_pixels(headless) -> list:
+    from nnwidgets.panels.perceptron.learn_view import MISTAKES
+
+    box = headless.tab_view("learn").figure.canvas.axes[MISTAKES]
+    (x0, x1), (y0, y1) = box["xlim"], box["ylim"]
+    mistakes = headless.learn.history.mistakes
+    return [[(box["x0"] + (e - x0) / (x1 - x0) * (box["x1"] - box["x0"])) * 720,
+             (1 - (box["y0"] + (m - y0) / (y1 - y0) * (box["y1"] - box["y0"]))) * 400] for e, m in enumerate(mistakes)]
+
+
+def test_the_rows_wrong_chart_shows_its_data_at_once_and_after_play(panel_page, headless):
+    page = panel_page
+    open_tab(page, headless, "learn")
+    page.wait_for_timeout(500)
+    assert all(dark_pixels(page, rows_wrong_pixels(headless))), "the rows-wrong chart is empty"
+    page.click(".widget-play button >> nth=0")
+    headless.learn.epoch = headless.learn.epochs
+    assert_kernel_state(page, headless, timeout_ms=60_000)
+    page.wait_for_timeout(500)
+    assert all(dark_pixels(page, rows_wrong_pixels(headless))), "the rows-wrong chart is empty after Play"
+
+
+def test_the_preset_dropdown_loads_names_and_reloads(panel_page, headless):
+    page = panel_page
+    open_tab(page, headless, "stack")
+    seed_002 = "h1 − h2 network (seed 002)"
+    page.select_option(".nnw-stack-preset select", label=seed_002.replace(" ", "\xa0"))
+    headless.stack.load_preset(seed_002)
+    assert_kernel_state(page, headless)
+    assert shown_preset(page) == seed_002
+    page.focus(".nnw-h1-b .noUi-handle")
+    page.keyboard.press("ArrowRight")
+    headless.stack.h1_b = 0.55
+    assert_kernel_state(page, headless)
+    page.wait_for_function(f"() => ({SHOWN_PRESET_JS})() === '(your own weights)'")
+    page.select_option(".nnw-stack-preset select", label=seed_002.replace(" ", "\xa0"))
+    headless.stack.load_preset(seed_002)
+    assert_kernel_state(page, headless)
+    assert shown_preset(page) == seed_002
+
+
+SHOWN_PRESET_JS = ("() => document.querySelector('.nnw-stack-preset select').selectedOptions[0].text"
+                   ".replace(/\\u00a0/g, ' ')")  # ipywidgets shows spaces as no-break spaces
+
+
+def shown_preset(page) -> str:
+    return page.evaluate(SHOWN_PRESET_JS)

@@ -79,7 +79,7 @@ def test_the_old_flat_modules_are_gone():
 def test_view_is_the_root_widget_and_tab_view_replaces_the_old_view_method():
     p = nw.PerceptronExplorer()
     assert isinstance(p.view, widgets.Tab)
-    assert [p.view.get_title(i) for i in range(4)] == ["Neuron", "Learn", "Two layers (XOR)", "Train an MLP"]
+    assert [p.view.get_title(i) for i in range(4)] == ["Neuron", "Learn", "Two layers", "Train an MLP"]
     learn = p.tab_view("learn")
     assert p.view.children[1] is learn.widget
     with pytest.raises(ValueError, match="tab must be one of 'neuron', 'learn', 'stack', 'mlp', got 'graph'"):

@@ -23,7 +23,7 @@ class MLPView:
         self.state = state = panel.mlp
         fig = new_figure(900, 360)
         square_axes(fig, 45, 50, 230, "x1", "x2", text.OUTPUT_TITLE)
-        self.loss_axes = fig.add_axes(px_box(fig, 405, 50, 195, 230))
+        self.loss_axes = fig.add_axes(px_box(fig, 420, 50, 180, 230))
         self.hidden_axes = fig.add_axes(px_box(fig, 690, 50, 180, 230))
         probability_bar(fig, 287, 50, 12, 150, text.OUTPUT_BAR)
         point_legend(fig, ncol=3, loc="upper right", bbox_to_anchor=px_box(fig, 885, 352, 0, 0)[:2])
@@ -37,7 +37,8 @@ class MLPView:
             "gate": widgets.Dropdown(options=GATES, value=state.gate, description=text.GATE,
                                      layout=widgets.Layout(width="200px")),
             "hidden_size": widgets.IntSlider(value=state.hidden_size, min=1, max=MAX_HIDDEN,
-                                             description=text.HIDDEN_SIZE, continuous_update=False),
+                                             description=text.HIDDEN_SIZE, continuous_update=False,
+                                             style={"description_width": "initial"}),
             "lr": float_slider("lr", state.lr, "nnw-mlp-lr", lo=0.01, hi=2.0, step=0.01),
             "epochs": widgets.BoundedIntText(value=state.epochs, min=1, max=MAX_EPOCHS, step=1000,
                                              description=text.EPOCHS, layout=widgets.Layout(width="200px")),

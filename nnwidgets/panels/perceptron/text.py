@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..._validate import choice
 from ...core.perceptron import GATE_INPUTS, GATES, THRESHOLDS, gate_targets
 
-TAB_TITLES = {"neuron": "Neuron", "learn": "Learn", "stack": "Two layers (XOR)", "mlp": "Train an MLP"}
+TAB_TITLES = {"neuron": "Neuron", "learn": "Learn", "stack": "Two layers", "mlp": "Train an MLP"}
 
 # ---- Neuron tab ---------------------------------------------------------------------------------------------------
 GATE = "gate"
@@ -62,7 +62,7 @@ HIDDEN_TITLE = "hidden layer"
 HIDDEN_AXIS = "h along W2 (the output's view)"
 HIDDEN_ACROSS = "h across W2 (largest spread)"
 HIDDEN_ACROSS_NONE = "(one unit: no second axis)"
-OUTPUT_BAR = "y, from 0 to 1"
+OUTPUT_BAR = "y (0 to 1)"
 HIDDEN_SIZE = "hidden size"
 SEED = "seed"
 SNAPSHOT = "snapshot"
