@@ -82,7 +82,7 @@ class MLPView:
         ax.set_xlim(0, len(result.losses))
         ax.set_ylim(*((losses.min() / 1.5, losses.max() * 1.5) if losses.size else (1e-8, 1.0)))
         ax.set_xlabel(text.EPOCH)
-        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.xaxis.set_major_locator(MaxNLocator(2))  # 0, 10000, 20000: five-digit labels need the room
         ax.set_title(text.LOSS_TITLE, fontsize=10)
         ax.grid(True, color="#dddddd", lw=GRID)
         ax = self.hidden_axes
