@@ -1,4 +1,4 @@
-"""Convolution and pooling with jax.lax: conv2d, pool2d, pool1d, correlate1d (sizes and windows: ``conv_shapes``).
+"""Convolution and pooling with jax.lax: conv2d, conv1d, pool2d, pool1d, correlate1d (sizes: ``conv_shapes``).
 
 conv2d is cross-correlation (what every framework calls convolution): x NHWC, w HWIO (Keras layout), the kernel
 (kH, kW) square or rectangular. Output sizes follow ``conv_shapes`` (PyTorch's rules). Sizes are checked before
@@ -27,8 +27,8 @@ from .conv_shapes import (
 )
 from .conv_trace import trace_shapes
 
-__all__ = ["MAX_ELEMENTS", "MAX_SIZE", "PADDING_NAMES", "POOL_MODES", "conv2d", "conv_output_size", "correlate1d",
-           "feeds", "pool1d", "pool2d", "receptive_field", "resolve_padding", "trace_shapes"]
+__all__ = ["MAX_ELEMENTS", "MAX_SIZE", "PADDING_NAMES", "POOL_MODES", "conv1d", "conv2d", "conv_output_size",
+           "correlate1d", "feeds", "pool1d", "pool2d", "receptive_field", "resolve_padding", "trace_shapes"]
 
 POOL_MODES = ("max", "avg")
 #: the most cells a padded input or an output may have (64 MiB of float32)
@@ -98,6 +98,22 @@ def conv2d(x, w, stride=1, padding="valid", dilation=1):
     pads = _pads(sizes)
     _check_cells(x.shape[0], max(x.shape[3], w.shape[3]), sizes, pads)
     return np.asarray(_conv(x, w, (stride, stride), pads, dilation, ("NHWC", "HWIO", "NHWC")))
+
+
+def conv1d(x, w, stride=1, padding="valid", dilation=1):
+    """Cross-correlation of sequences x (N, L, C_in) with w (k, C_in, C_out):
+
+    out[n, i, o] = sum over a, c of x_padded[n, i s + a d, c] * w[a, c, o].
+    """
+    x = _array("x", x, 3, "(N, L, C)")
+    w = _array("w", w, 3, "(k, C_in, C_out)")
+    if w.shape[1] != x.shape[2]:
+        raise ValueError(f"w has {w.shape[1]} input channels but x has {x.shape[2]}: they must match")
+    stride, dilation = size_arg("stride", stride), size_arg("dilation", dilation)
+    sizes = _kernel_fits((x.shape[1],), w.shape[0], stride, padding, dilation)
+    pads = _pads(sizes)
+    _check_cells(x.shape[0], max(x.shape[2], w.shape[2]), sizes, pads)
+    return np.asarray(_conv(x, w, (stride,), pads, dilation, ("NWC", "WIO", "NWC")))
 
 
 @partial(jax.jit, static_argnames=("window", "strides", "pads", "mode"))

@@ -6,6 +6,7 @@ import pytest
 from scipy import signal
 
 from nnwidgets.core.conv import (
+    conv1d,
     conv2d,
     conv_output_size,
     correlate1d,
@@ -117,6 +118,28 @@ def test_conv2d_and_pool2d_match_torch_where_installed():
         np.testing.assert_allclose(pool2d(x, pk, s, pp, "max", ceil_mode), expected, rtol=1e-6)
         expected = F.avg_pool2d(t, pk, s, pp, ceil_mode=ceil_mode, count_include_pad=False).permute(0, 2, 3, 1).numpy()
         np.testing.assert_allclose(pool2d(x, pk, s, pp, "avg", ceil_mode), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_conv1d_matches_numpy_correlate_and_torch_where_installed():
+    for _ in range(20):
+        n, c, o, k = int(rng.integers(5, 12)), int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(1, 4))
+        s, d, p = int(rng.integers(1, 3)), int(rng.integers(1, 3)), int(rng.integers(0, 3))
+        x = rng.normal(size=(2, n, c)).astype(np.float32)
+        w = rng.normal(size=(k, c, o)).astype(np.float32)
+        padded = np.pad(x.astype(np.float64), ((0, 0), (p, p), (0, 0)))
+        dilated = np.zeros((d * (k - 1) + 1, c, o))
+        dilated[::d] = w
+        full = np.stack([np.stack([sum(np.correlate(padded[b, :, ci], dilated[:, ci, oi], mode="valid")
+                                       for ci in range(c)) for oi in range(o)], axis=-1) for b in range(2)])
+        np.testing.assert_allclose(conv1d(x, w, s, p, d), full[:, ::s], rtol=1e-4, atol=1e-4)
+    torch = pytest.importorskip("torch")
+    x = rng.normal(size=(1, 9, 3)).astype(np.float32)
+    w = rng.normal(size=(4, 3, 2)).astype(np.float32)
+    expected = torch.nn.functional.conv1d(torch.from_numpy(x).permute(0, 2, 1), torch.from_numpy(w).permute(2, 1, 0),
+                                          stride=2, padding=1).permute(0, 2, 1).numpy()
+    np.testing.assert_allclose(conv1d(x, w, 2, 1), expected, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="w has 2 input channels but x has 3"):
+        conv1d(x, np.ones((2, 2, 1)))
 
 
 @pytest.mark.parametrize("trial", range(20))

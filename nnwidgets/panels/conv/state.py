@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ..._validate import shown
-from ...core.conv import conv2d, correlate1d, pool1d, pool2d
+from ...core.conv import conv1d, conv2d, pool1d, pool2d
 from ...core.conv_shapes import (
     axis_sizes,
     check_pool_padding,
@@ -226,19 +226,35 @@ class ConvState(PanelState):
 
     def input_tensor(self) -> np.ndarray:
         """The input, spatial + (C,): digits from the shipped data (the seed's example for its shapes); typed
-        ``input_values`` replace channel 0."""
+        ``input_values`` replace channel 0. Read-only (kept until the shape or the values change)."""
+        return self._kept("input", (self.input_shape, _key(self.input_values)), self._input_for)
+
+    def kernel_tensor(self) -> np.ndarray:
+        """The shown filters' kernels, kernel + (C, shown filters) (edge detectors; typed ``kernel_values`` replace
+        slice (channel 0, filter 0)), as typed: not flipped. Read-only."""
+        key = (self.input_shape, self.kernel, self.shown_maps, _key(self.kernel_values))
+        return self._kept("kernel", key, self._kernel_for)
+
+    def _input_for(self) -> np.ndarray:
         x = input_channels(self.spatial, self.channels)
         if self.input_values is not None:
             x[..., 0] = self.input_values
         return x
 
-    def kernel_tensor(self) -> np.ndarray:
-        """The shown filters' kernels, kernel + (C, shown filters) (edge detectors; typed ``kernel_values`` replace
-        slice (channel 0, filter 0)), as typed: not flipped."""
+    def _kernel_for(self) -> np.ndarray:
         w = kernel_bank(self.kernel, self.channels, self.shown_maps, seed_input(self.spatial) is not None)
         if self.kernel_values is not None:
             w[..., 0, 0] = self.kernel_values
         return w
+
+    def _kept(self, name: str, key, compute) -> np.ndarray:
+        """``compute()`` for ``key``, computed once while ``key`` stays the same (a redraw per slider move)."""
+        kept = self.__dict__.setdefault("_kept_arrays", {})
+        if name not in kept or kept[name][0] != key:
+            array = compute()
+            array.setflags(write=False)
+            kept[name] = (key, array)
+        return kept[name][1]
 
     def values(self) -> tuple[np.ndarray, np.ndarray]:
         """The front slices: input channel 0 and the kernel of filter 0 for channel 0."""
@@ -249,10 +265,7 @@ class ConvState(PanelState):
         map f = sum over channels c of (channel c ⋆ kernel slice c of filter f); pooling works channel by channel."""
         key = tuple(getattr(self, n) for n in GEOMETRY) + (self.filters, self.flip, _key(self.input_values),
                                                              _key(self.kernel_values))
-        if getattr(self, "_outputs_key", None) != key:
-            self._outputs = self._outputs_for()
-            self._outputs_key = key
-        return self._outputs
+        return self._kept("output", key, self._outputs_for)
 
     def _outputs_for(self) -> np.ndarray:
         x, n = self.input_tensor(), self.shown_maps
@@ -261,8 +274,7 @@ class ConvState(PanelState):
             w = np.flip(w, axis=tuple(range(len(self.spatial)))) if self.flip else w  # true convolution
             if len(self.spatial) == 2:
                 return conv2d(x[None], w, self.stride, self.padding, self.dilation)[0]
-            return np.stack([sum(correlate1d(x[:, c], w[:, c, f], self.stride, self.padding, dilation=self.dilation)
-                                 for c in range(self.channels)) for f in range(n)], axis=-1)
+            return conv1d(x[None], w, self.stride, self.padding, self.dilation)[0]
         size = self.kernel if len(self.kernel) == 2 else self.kernel[0]
         if len(self.spatial) == 2:
             return pool2d(x[None, :, :, :n], size, self.stride, self.padding, self.mode[:3], self.uses_ceil)[0]
