@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import ClosedJaxpr, Jaxpr, Literal, Primitive
 
+from .graph_names import assignments, code_of, display_names, source_line, variable_names
 from .graph_rules import RULES
 
 SIGMOID_MODES = ("as written", "collapsed", "expanded")
@@ -54,6 +55,9 @@ class Op:
     operands: tuple
     shape: tuple
     dtype: np.dtype
+    op_name: str = ""  # "mul_2": unique, from the op; ``name`` is what the stepper shows (a variable's name)
+    line: int | None = None  # the line of the traced function that computed it
+    variable: str | None = None  # the variable that line assigns it to
 
     def apply(self, *args):
         if self.primitive.name in _CUSTOM:  # bind the call itself, so JAX uses its own derivative rule
@@ -179,7 +183,7 @@ def trace_graph(fn, inputs: dict, sigmoid: str = "as written") -> Graph:
     ops: list[Op] = []
     env = {v: Operand("input", n) for v, n in zip(closed.jaxpr.invars, names)}
     env.update({v: _const(c) for v, c in zip(closed.jaxpr.constvars, closed.consts)})
-    _walk(closed.jaxpr, env, ops, sigmoid, {n: np.dtype(a.dtype) for n, a in zip(names, args)})
+    _walk(closed.jaxpr, env, ops, sigmoid, {n: np.dtype(a.dtype) for n, a in zip(names, args)}, code_of(fn))
     if len(ops) > MAX_TRACED:
         raise ValueError(f"fn has more than {MAX_TRACED} operations; the stepper draws at most {MAX_OPS}: "
                          "step through a smaller piece")
@@ -187,12 +191,15 @@ def trace_graph(fn, inputs: dict, sigmoid: str = "as written") -> Graph:
     if out.kind != "node":
         raise ValueError("fn must compute something from its inputs, but it returns "
                          f"{'the input ' + repr(out.key) if out.kind == 'input' else 'a constant'}")
+    for op, variable in zip(ops, variable_names([op.line for op in ops], assignments(fn))):
+        op.variable = variable
     graph = _prune(Graph({n: (a.shape, a.dtype) for n, a in zip(names, args)}, ops, out.key))
     if sigmoid == "collapsed":
         graph = _fold_sigmoids(graph)
     taken, counts = set(names), {}
     for op in graph.ops:
-        op.name = _fresh(op.op, taken, counts)
+        op.op_name = _fresh(op.op, taken, counts)
+    name_nodes(graph, {})
     if len(graph.ops) > MAX_OPS:
         raise ValueError(f"fn has {len(graph.ops)} operations; the stepper draws at most {MAX_OPS}: "
                          "step through a smaller piece, or collapse sigmoids")
@@ -215,11 +222,19 @@ def _subjaxpr(eqn):
     return None
 
 
-def _walk(jaxpr, env, ops, sigmoid, input_dtypes):
+def name_nodes(graph: Graph, names: dict) -> None:
+    """Set each op's shown ``name``: ``names[op name]``, else the variable it was assigned to, else its op name."""
+    shown = display_names([op.op_name for op in graph.ops], [op.variable for op in graph.ops], graph.inputs, names)
+    for op, name in zip(graph.ops, shown):
+        op.name = name
+
+
+def _walk(jaxpr, env, ops, sigmoid, input_dtypes, code, outer_line=None):
     for eqn in jaxpr.eqns:
         if len(ops) > MAX_TRACED:  # a huge jitted function inlined: stop walking, trace_graph refuses it
             return
         name = eqn.primitive.name
+        line = outer_line if outer_line is not None else source_line(eqn, code)
         operands = tuple(_read(env, v) for v in eqn.invars)
         sub = _subjaxpr(eqn)
         if name == "logistic" and sigmoid == "expanded":
@@ -229,7 +244,7 @@ def _walk(jaxpr, env, ops, sigmoid, input_dtypes):
         if sub is not None:  # inline the call: its equations become nodes of this graph
             inner = {v: _const(c) for v, c in zip(sub.jaxpr.constvars, sub.consts)}
             inner.update(zip(sub.jaxpr.invars, operands))
-            _walk(sub.jaxpr, inner, ops, sigmoid, input_dtypes)
+            _walk(sub.jaxpr, inner, ops, sigmoid, input_dtypes, code, line)
             env.update({outer: _read(inner, v) for outer, v in zip(eqn.outvars, sub.jaxpr.outvars)})
             continue
         if len(eqn.outvars) != 1:
@@ -249,8 +264,7 @@ def _walk(jaxpr, env, ops, sigmoid, input_dtypes):
                              + ", ".join(sorted(RULES)) + " and functions with their own derivative (jax.custom_jvp)"
                              " such as jax.nn.relu")
         op, params = (_composite_name(eqn), {"eqn": eqn}) if name in _CUSTOM else (name, dict(eqn.params))
-        ops.append(Op("", op, eqn.primitive, params, operands, tuple(aval.shape),
-                      np.dtype(aval.dtype)))
+        ops.append(Op("", op, eqn.primitive, params, operands, tuple(aval.shape), np.dtype(aval.dtype), line=line))
         env[eqn.outvars[0]] = Operand("node", len(ops) - 1)
 
 
@@ -312,15 +326,14 @@ def _is_const(operand: Operand, value: float) -> bool:
     return operand.kind == "const" and operand.const.size == 1 and float(operand.const.reshape(())) == value
 
 
-def _fold_sigmoids(graph: Graph) -> Graph:
-    """Replace each neg → exp → add 1 → 1/· chain (intermediates used once) by one sigmoid node."""
-    logistic = jax.make_jaxpr(jax.nn.sigmoid)(1.0).jaxpr.eqns[0].primitive
+def _sigmoid_chains(graph: Graph) -> dict:
+    """Each neg → exp → add 1 → 1/· chain (intermediates used once): index of its last op -> the neg's operand."""
     uses = {}
     for op in graph.ops:
         for o in op.operands:
             if o.kind == "node":
                 uses[o.key] = uses.get(o.key, 0) + 1
-    replace = {}  # index of the final op -> operand of the neg
+    replace = {}
     for k, op in enumerate(graph.ops):
         recip = op.op == "div" and _is_const(op.operands[0], 1.0) and op.operands[1].kind == "node"
         recip = recip or (op.op == "integer_pow" and op.params.get("y") == -1 and op.operands[0].kind == "node")
@@ -338,9 +351,21 @@ def _fold_sigmoids(graph: Graph) -> Graph:
         chain = [op.operands[-1].key, inner[0].key, exp.operands[0].key]
         if all(uses.get(c, 0) == 1 for c in chain):
             replace[k] = graph.ops[chain[-1]].operands[0]
-    for k, operand in replace.items():
+    return replace
+
+
+def has_sigmoid(graph: Graph) -> bool:
+    """Does ``graph`` hold a sigmoid, as one node or as the seeds' neg → exp → add 1 → 1/· chain?"""
+    return any(op.op == "logistic" for op in graph.ops) or bool(_sigmoid_chains(graph))
+
+
+def _fold_sigmoids(graph: Graph) -> Graph:
+    """Replace each neg → exp → add 1 → 1/· chain (intermediates used once) by one sigmoid node."""
+    logistic = jax.make_jaxpr(jax.nn.sigmoid)(1.0).jaxpr.eqns[0].primitive
+    for k, operand in _sigmoid_chains(graph).items():
         old = graph.ops[k]
-        graph.ops[k] = Op("", "logistic", logistic, {"accuracy": None}, (operand,), old.shape, old.dtype)
+        graph.ops[k] = Op("", "logistic", logistic, {"accuracy": None}, (operand,), old.shape, old.dtype,
+                          line=old.line, variable=old.variable)
     return _prune(graph)
 
 

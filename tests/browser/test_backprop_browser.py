@@ -47,7 +47,7 @@ def test_step_highlights_the_node_and_changes_the_picture(chromium_path):
         before, after = click_and_wait(page, ".nnw-bp-step")
         assert after != before, "the canvas pixels did not change"
         page.wait_for_function(f"() => document.querySelector('{EXPLAIN}').innerText.includes('step 1 of 16')")
-        assert "mul = w0 × x0 = 2 × −1 = −2" in page.inner_text(EXPLAIN)
+        assert "w0x0 = w0 × x0 = 2 × −1 = −2" in page.inner_text(EXPLAIN)
         assert kernel_state(page, {"position": 1}) == headless | {"position": 1}
         assert page.evaluate(COUNT_ORANGE) > 200, "no highlighted node on the canvas"
         result = press_and_time(page, "nnw-bp-position", "End")  # scrub to the end of the backward pass

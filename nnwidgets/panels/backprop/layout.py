@@ -21,6 +21,7 @@ INPUT_BOX = (0.25, 0.13)  # half width, half height of an input's box
 CONST_BOX_HALF_HEIGHT = 0.11
 BAND = 0.25  # every box fits in |x - layer| <= BAND
 SWEEPS = 8
+FOLLOWER_WEIGHT = 0.05  # constants and waypoints give way to ops and inputs when a layer is spaced out
 
 
 class Layout(NamedTuple):
@@ -138,30 +139,41 @@ def count_crossings(order, chains, y) -> int:
 
 def _straighten(order, chains, passes: int = 24):
     """y of every key: each layer keeps its order and one unit between neighbours, as near as it can get to
-    the mean y of its neighbours (isotonic regression), so chains run straight."""
+    the mean y of the neighbours it follows (isotonic regression), so chains run straight."""
     left, right = _neighbours(chains)
     y = {key: (len(keys) - 1) / 2 - r for keys in order for r, key in enumerate(keys)}
     for p in range(passes):
         layers = range(1, len(order)) if p % 2 == 0 else range(len(order) - 2, -1, -1)
         for x in layers:
             keys = order[x]
-            wanted = [np.mean([y[n] for n in left.get(k, []) + right.get(k, [])] or [y[k]]) for k in keys]
-            for key, value in zip(keys, _spaced(wanted)):
+            wanted = [np.mean(_leaders(k, left.get(k, []) + right.get(k, []), y)) for k in keys]
+            weights = [1.0 if k[0] in ("input", "node") else FOLLOWER_WEIGHT for k in keys]
+            for key, value in zip(keys, _spaced(wanted, weights)):
                 y[key] = value
     low = min(y.values())
     return {key: value - low for key, value in y.items()}
 
 
-def _spaced(wanted):
-    """The values nearest ``wanted`` (least squares) that fall by at least 1 from each to the next."""
-    blocks = []  # [sum, count] of u = y + index, which must not increase
-    for r, w in enumerate(wanted):
-        blocks.append([w + r, 1])
+def _leaders(key, neighbours, y):
+    """The heights ``key`` moves towards: an op or input follows the ops and inputs it is joined to (constants and
+    waypoints follow it, so chains of ops run straight); constants and waypoints follow every neighbour."""
+    real = [n for n in neighbours if n[0] in ("input", "node")]
+    chosen = real if key[0] in ("input", "node") and real else neighbours
+    return [y[n] for n in chosen] or [y[key]]
+
+
+def _spaced(wanted, weights):
+    """The values nearest ``wanted`` (weighted least squares) that fall by at least 1 from each to the next:
+    isotonic regression of u = y + index (pool adjacent violators)."""
+    blocks = []  # [weighted sum, total weight, count] of u, which must not increase
+    for r, (w, weight) in enumerate(zip(wanted, weights)):
+        blocks.append([(w + r) * weight, weight, 1])
         while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] < blocks[-1][0] / blocks[-1][1]:
-            total, count = blocks.pop()
+            total, weight_sum, count = blocks.pop()
             blocks[-1][0] += total
-            blocks[-1][1] += count
-    u = [total / count for total, count in blocks for _ in range(count)]
+            blocks[-1][1] += weight_sum
+            blocks[-1][2] += count
+    u = [total / weight for total, weight, count in blocks for _ in range(count)]
     return [value - r for r, value in enumerate(u)]
 
 

@@ -35,7 +35,7 @@ class BackpropStepper(BackpropState, Panel):
     def preset(cls, name: str, **kwargs) -> BackpropStepper:
         """A stepper on a seed example: ``BackpropStepper.preset("apple_orange")`` (keywords change its inputs)."""
         key = one_of(PRESETS)("name", name)
-        options = {k: kwargs.pop(k) for k in ("sigmoid", "title", "position") if k in kwargs}
+        options = {k: kwargs.pop(k) for k in ("sigmoid", "title", "position", "names") if k in kwargs}
         return cls(preset_name=key, **options, **{**PRESETS[key].inputs, **kwargs})
 
     def control(self, name: str):

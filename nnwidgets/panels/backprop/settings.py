@@ -57,6 +57,13 @@ def inputs_dict(name, value):
     return dict(value)
 
 
+def names_dict(name, value):
+    """A dict of node name -> display name (checked against the graph in ``check_together``)."""
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValueError(text.NAMES_NOT_DICT.format(value=shown(value)))
+    return dict(value)
+
+
 def position(name, value):
     """A whole number of steps from 0 (the upper end depends on the graph: ``check_together``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:

@@ -14,8 +14,9 @@ from traitlets import Int
 
 from ..._validate import shown
 from ...core.formula import CONSTANTS, FUNCTIONS, MAX_LENGTH, parse_formula
-from ...core.graph import SIGMOID_MODES, input_names, trace_graph
+from ...core.graph import SIGMOID_MODES, input_names, name_nodes, trace_graph
 from ...core.graph_eval import evaluate, finite_difference_program, first_non_finite
+from ...core.graph_names import check_names
 from ...core.graph_rules import rule
 from .._state import PanelState
 from .._traits import Checked, one_of
@@ -40,6 +41,7 @@ class GraphNode:
     grad: object
     rule: str
     shape: tuple
+    op_name: str = ""  # the op's own name ("mul_2"), the key of a ``names`` override
 
     def __getitem__(self, key):
         return getattr(self, key)
@@ -48,19 +50,20 @@ class GraphNode:
 class BackpropState(PanelState):
     """A function of named inputs, its graph, and a position in the forward-then-backward walk."""
 
-    SETTINGS = ("tab", "preset_name", "formula", "title", "inputs", "sigmoid", "position")
+    SETTINGS = ("tab", "preset_name", "formula", "title", "inputs", "names", "sigmoid", "position")
 
     tab = Checked(TABS[0], one_of(TABS))
     preset_name = Checked(DEFAULT_PRESET, valid.preset_name)
     formula = Checked("", valid.short_text(MAX_LENGTH))
     title = Checked(PRESETS[DEFAULT_PRESET].title, valid.short_text(MAX_TITLE))
     inputs = Checked(dict(PRESETS[DEFAULT_PRESET].inputs), valid.inputs_dict)
+    names = Checked(dict(PRESETS[DEFAULT_PRESET].names), valid.names_dict)
     sigmoid = Checked("as written", one_of(SIGMOID_MODES))
     position = Checked(0, valid.position)
     revision = Int(0, help="derived: counts accepted changes, so a view redraws once per change")
 
     def __init__(self, fn=None, *, sigmoid: str = "as written", title: str | None = None, position: int = 0,
-                 preset_name: str | None = None, **inputs):
+                 preset_name: str | None = None, names: dict | None = None, **inputs):
         super().__init__()
         self._fn = None  # a Python function given to the constructor (cannot be saved)
         self._graphs, self._evaluations, self._checks, self._formulas = {}, {}, {}, {}
@@ -79,6 +82,8 @@ class BackpropState(PanelState):
             settings["inputs"] = inputs
         if title is not None:
             settings["title"] = title
+        if names is not None:
+            settings["names"] = names
         settings["position"] = position
         checked = {name: self.traits()[name].check(name, value) for name, value in settings.items()}
         values = {name: getattr(self, name) for name in self.SETTINGS} | checked
@@ -120,6 +125,8 @@ class BackpropState(PanelState):
         preset = values["preset_name"]
         if preset and "preset_name" in changed and "inputs" not in changed:
             adjusted["inputs"] = dict(PRESETS[preset].inputs)
+        if "names" not in changed and changed & {"preset_name", "formula"}:  # another function: its own names
+            adjusted["names"] = dict(PRESETS[preset].names) if preset else {}
         if "title" not in changed and changed & {"preset_name", "formula"}:
             adjusted["title"] = PRESETS[preset].title if preset else (text.FORMULA_TITLE.format(
                 names=", ".join(values["inputs"]), formula=values["formula"]) if values["formula"] else "")
@@ -133,7 +140,13 @@ class BackpropState(PanelState):
         adjusted["inputs"] = inputs
         if values["position"] > total:
             adjusted["position"] = total
-        self.fn, self.names, self.graph, self.evaluation = fn, names, graph, evaluation  # observers see them
+        op_names = [op.op_name for op in graph.ops]
+        names_given = (values | adjusted)["names"]
+        if "names" not in changed:  # a sigmoid mode without some of the named nodes: those names rest
+            adjusted["names"] = names_given = {k: v for k, v in names_given.items() if k in op_names}
+        check_names(names_given, op_names, names)
+        name_nodes(graph, names_given)
+        self.fn, self.input_names, self.graph, self.evaluation = fn, names, graph, evaluation  # observers see them
         return adjusted
 
     def _derive(self, key, fn, inputs: dict, sigmoid: str):
@@ -165,8 +178,9 @@ class BackpropState(PanelState):
     def after_change(self, changed: set) -> None:
         values = {name: getattr(self, name) for name in self.SETTINGS}
         key, fn, names = self._function(values)
-        self.fn, self.names = fn, names
+        self.fn, self.input_names = fn, names
         self.graph, self.evaluation = self._derive(key, fn, values["inputs"], values["sigmoid"])
+        name_nodes(self.graph, values["names"])
         self.revision += 1
 
     def to_dict(self) -> dict:
@@ -178,9 +192,9 @@ class BackpropState(PanelState):
     # ---- inputs and results -------------------------------------------------------------------------------
     def set_input(self, name: str, value) -> None:
         """Change one input (the graph is re-traced only when its shape changes)."""
-        if name not in self.names:
-            raise ValueError(text.UNKNOWN_ONE.format(name=name, signature=f"fn({', '.join(self.names)})",
-                                                     all=", ".join(self.names)))
+        if name not in self.input_names:
+            raise ValueError(text.UNKNOWN_ONE.format(name=name, signature=f"fn({', '.join(self.input_names)})",
+                                                     all=", ".join(self.input_names)))
         self.inputs = {**self.inputs, name: value}
 
     @property
@@ -254,7 +268,7 @@ class BackpropState(PanelState):
             grad = self.evaluation.node_grads[k] if self.reached(k) and op.differentiable else None
             out.append(GraphNode(op.name, op.op, [self.operand_label(o) for o in op.operands],
                                  _plain(self.evaluation.values[k]), _plain(grad) if grad is not None else None,
-                                 f"{words}: {symbols}", op.shape))
+                                 f"{words}: {symbols}", op.shape, op.op_name))
         return out
 
     def operand_label(self, operand) -> str:
@@ -278,7 +292,15 @@ class BackpropState(PanelState):
             return [text.PRESS_STEP.format(count=len(self.graph.ops))]
         if self.current_direction == "forward":
             return [text.forward_line(self, k)]
-        return text.backward_lines(self, k)
+        return text.backward_lines(self, k) + self._note(k)
+
+    def _note(self, k: int) -> list[str]:
+        """A preset's remark on what the gradient at node ``k`` shows (softmax with loss: p − y at the logits)."""
+        template = PRESETS[self.preset_name].notes.get(self.graph.ops[k].name) if self.preset_name else None
+        if template is None:
+            return []
+        values = {op.name: text.show(v) for op, v in zip(self.graph.ops, self.evaluation.values)}
+        return [template.format(grad=text.show(self.evaluation.node_grads[k]), **values)]
 
     # ---- checks ---------------------------------------------------------------------------------------------
     def gradient_check(self) -> dict:

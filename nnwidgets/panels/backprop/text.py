@@ -20,6 +20,8 @@ OUTPUT_LINE = "f = {value}"
 STEP_LINE = "step {position} of {total}"
 PRESS_STEP = "Press step: the forward pass computes the {count} nodes from left to right."
 FORMULA_TITLE = "f({names}) = {formula}"
+P_MINUS_Y = ("∂L/∂a = p − y = {p} − [1, 0] = {grad}: at the logits, softmax followed by cross-entropy sends back "
+             "the prediction p minus the one-hot target y (the exp and the log cancel)")
 
 # ---- messages --------------------------------------------------------------------------------------
 MISSING = "missing input{plural} {names}: {signature} needs a value for each of {all}"
@@ -29,6 +31,8 @@ NOT_A_NUMBER = "{name} must be a number or an array of numbers, got {value}"
 EMPTY = "{name} must not be empty, got {value}"
 OUT_OF_RANGE = "{name} entries must be between {low:g} and {high:g}, got {value}"
 TYPED_ARRAY = "{name} must be a number or a list of numbers such as [1.0, 2.0], got {value!r}"
+NAMES_NOT_DICT = ("names must be a dict of node name -> display name, such as {{'add': 'q', 'mul': 'f'}}, "
+                  "got {value}")
 INPUTS_NOT_DICT = "inputs must be a dict of input name -> number or array, such as {{'x': 1.0}}, got {value}"
 INPUT_NAME = ("inputs: {name} is not a usable input name for a formula (letters, digits and _, not a function "
               "name such as exp)")

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Circle, FancyBboxPatch
 
-from ...core.graph import SIGMOID_MODES, Operand
+from ...core.graph import SIGMOID_MODES, Operand, has_sigmoid
 from ...core.graph_rules import rule
 from ...render import LayeredFigure, marks, new_figure
 from .._controls import INK, bind, message_html, table_html
@@ -19,6 +19,8 @@ from .state import BackpropState
 VALUE, GRAD, CURRENT, EDGE, CONST, NAME = "#1b7f3b", "#c0392b", "#f28e2b", "#9a9a9a", "#8a8a8a", "#555555"
 TEXT_PT = 9  # the smallest text in the figure: 9 pt at 100 dpi is 12.5 px
 MARK_PX = 12  # values and gradients drawn on the canvas
+MIN_WIDTH, MIN_HEIGHT, MAX_WIDTH, MAX_HEIGHT = 480, 240, 1400, 900
+LABEL_CHARS = {1: 9, 2: 16, 3: 22}  # the widest label of a value with this many numbers (larger: its shape)
 
 
 class BackpropView(widgets.VBox):
@@ -154,20 +156,22 @@ class BackpropView(widgets.VBox):
         self.drawing = layout(state.graph)
         xs = [p[0] for p in self.drawing.positions.values()]
         ys = [p[1] for p in self.drawing.positions.values()]
-        layers, rows = max(xs) + 1, max(ys) - min(ys) + 1
-        width = int(np.clip(np.clip(900 / (layers + 0.6), 90, 125) * (layers + 0.6), 480, 1400))
-        height = int(np.clip(80 * (rows + 0.9), 240, 900))
-        self.figure.resize(width, height)
         x_span, y_span = max(xs) - min(xs) + 1.5, max(ys) - min(ys) + 1.5
-        self._aspect = (x_span / width) / (y_span / height)  # y data units per x data unit, for round rings
+        widest = max([9] + [LABEL_CHARS.get(int(np.prod(op.shape)), 5) for op in state.graph.ops])
+        unit = min(max(np.clip(900 / x_span, 90, 125), 7 * widest + 10),  # px per data unit: labels fit
+                   MAX_WIDTH / x_span, MAX_HEIGHT / y_span)
+        width, height = int(max(MIN_WIDTH, unit * x_span)), int(max(MIN_HEIGHT, unit * y_span))
+        self.figure.resize(width, height)
         fig = self.figure.fig
         fig.clear()
         ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_xlim(min(xs) - 0.75, max(xs) + 0.75)
-        ax.set_ylim(min(ys) - 0.75, max(ys) + 0.75)
+        x_mid, y_mid = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+        ax.set_xlim(x_mid - width / unit / 2, x_mid + width / unit / 2)  # one scale on both axes: circles are round
+        ax.set_ylim(y_mid - height / unit / 2, y_mid + height / unit / 2)
         ax.axis("off")
         self._draw_static(ax)
         self.figure.refresh_static()
+        self.controls["sigmoid"].layout.display = None if has_sigmoid(state.graph) else "none"  # nothing to fold
         self.title.value = f"<b>{html.escape(state.title)}</b>" if state.title else ""
 
     def _draw_static(self, ax):
@@ -191,7 +195,7 @@ class BackpropView(widgets.VBox):
             ax.add_patch(Circle((x1, y1), RADIUS, fc="white", ec=INK, lw=1.3, zorder=3))
             glyph = rule(op.op)[0]
             ax.text(x1, y1, glyph, ha="center", va="center", fontsize=13 if len(glyph) <= 2 else TEXT_PT, zorder=4)
-            ax.text(x1, y1 - RADIUS - 0.04, op.name, ha="center", va="top", fontsize=TEXT_PT, color=NAME, zorder=4)
+            ax.text(x1, y1 - RADIUS - 0.07, op.name, ha="center", va="top", fontsize=TEXT_PT, color=NAME, zorder=4)
         w, h = INPUT_BOX
         for name in graph.inputs:
             x, y = pos[("input", name)]
@@ -211,7 +215,7 @@ class BackpropView(widgets.VBox):
                 out.append(marks.line(list(xs), list(ys), color=color, width=3.5, alpha=0.8))
             angle = np.linspace(0, 2 * np.pi, 33)
             r = RADIUS + 0.05
-            out.append(marks.line(x1 + r * np.cos(angle), y1 + r * self._aspect * np.sin(angle), color=color, width=4))
+            out.append(marks.line(x1 + r * np.cos(angle), y1 + r * np.sin(angle), color=color, width=4))
         texts = []
         for name in graph.inputs:
             x, y = pos[("input", name)]
@@ -224,7 +228,7 @@ class BackpropView(widgets.VBox):
             if state.computed(j):
                 texts.append((x, y + RADIUS + 0.09, label(ev.values[j]), VALUE))
             if state.reached(j) and op.differentiable:
-                texts.append((x, y - RADIUS - 0.3, label(ev.node_grads[j]), GRAD))
+                texts.append((x, y - RADIUS - 0.36, label(ev.node_grads[j]), GRAD))
         for x, y, words, color in texts:
             out.append(marks.text(x, y, words, color=color, size=MARK_PX, weight="bold"))
         return out
