@@ -16,6 +16,9 @@ SUMMARY = ".nnw-conv-summary"
 TRACER = ".nnw-conv-tracer"
 WARNING = "[...document.querySelectorAll('.widget-html-content')].some(e => e.innerText.includes('does not fit'))"
 FORM_TEXTS = ".nnw-conv-form input, .nnw-conv-form select, .nnw-conv-form .widget-html-content, .nnw-conv-form button"
+LAYER_TEXTS = ".widget-label, .widget-readout, .widget-label-basic, button, .widget-html-content"
+CLIPPED_LAYER = (f"() => [...document.querySelectorAll('{LAYER_TEXTS}')]"
+                 ".filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)")
 CLIPPED_FIELDS = (f"() => [...document.querySelectorAll('{FORM_TEXTS}')]"
                   ".filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1).map(e => e.value || e.innerText)")
 
@@ -30,6 +33,9 @@ def test_stride_window_and_the_tracer_tab(chromium_path):
         open_panel(page, url, slider_class="nnw-stride")
         assert "(7, 7, 1) → (5, 5, 1)" in page.inner_text(SUMMARY)
         assert "= −33" in page.inner_text(SUMMARY)  # values from the start: the digit, the edge kernel, the output
+        assert not page.evaluate(CLIPPED_LAYER)  # no label, readout or button cut off...
+        assert page.evaluate(f"() => [...document.querySelectorAll('{LAYER_TEXTS}')].filter(e => e.offsetParent)"
+                             ".length") > 20  # ...of the many checked
         assert kernel_state(page, {"tab": "layer"}) == headless  # showing the page changed nothing
         result = press_and_time(page, "nnw-stride", "ArrowRight")  # stride 1 -> 2
         assert result["after"] != result["before"], "the canvas pixels did not change"

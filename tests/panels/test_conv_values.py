@@ -122,3 +122,17 @@ def test_the_summary_writes_out_the_products_of_the_current_cell():
     want = correlate2d(x, np.array([[1, 0, -1]] * 3), mode="valid")[1, 2]
     assert [float(a.strip("()")) for a, _ in pairs] == x[1:4, 2:5].ravel().tolist()
     assert sum(products) == want == float(value.replace(MINUS, "-"))
+
+
+def test_clicks_on_the_front_slices_pick_the_cell_under_the_pointer():
+    c = nw.ConvShapeVisualizer(input_shape=(8, 8, 3), kernel_size=3, padding=1, filters=5)
+    front = [m for m in c.view.figure.marks if m["type"] == "rects" and len(m["xs"]) > 1]
+    grid_in = next(m for m in front if m["axes"] == 0)  # 10x10 padded cells, reading order
+    k = 3 * 10 + 5  # padded cell (3, 5) = input cell (2, 4)
+    c.view._clicked(0, grid_in["xs"][k] + grid_in["w"] / 2, grid_in["ys"][k] + grid_in["h"] / 2)
+    assert c.selected_input == (2, 4)
+    grid_out = next(m for m in front if m["axes"] == 1)
+    c.view._clicked(1, grid_out["xs"][13] + grid_out["w"] / 2, grid_out["ys"][13] + grid_out["h"] / 2)
+    assert c.position == 13
+    c.view._clicked(2, 0.5, 0.5)  # the kernels: nothing to pick
+    assert c.position == 13 and c.selected_input == (2, 4)
