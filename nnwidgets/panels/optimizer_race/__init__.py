@@ -4,8 +4,10 @@
 ``view`` and ``tab_views`` draw them; ``text`` holds every sentence shown; ``panel`` puts them together.
 """
 from .learning_rate import LearningRateState
+from .momentum_theory import MomentumTheoryState
 from .panel import OptimizerRace
 from .real_model import ModelRaceState
 from .state import DLFS_RACE, RaceState, is_transformation
 
-__all__ = ["DLFS_RACE", "LearningRateState", "ModelRaceState", "OptimizerRace", "RaceState", "is_transformation"]
+__all__ = ["DLFS_RACE", "LearningRateState", "ModelRaceState", "MomentumTheoryState",
+           "OptimizerRace", "RaceState", "is_transformation"]

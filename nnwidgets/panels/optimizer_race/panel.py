@@ -7,6 +7,8 @@ from .._state import Panel
 from .._traits import Checked
 from . import text
 from .learning_rate import LearningRateState
+from .momentum_theory import MomentumTheoryState
+from .momentum_view import MomentumTheoryView
 from .real_model import ModelRaceState
 from .state import RaceState, check_tab
 from .tab_views import LearningRateView, ModelRaceView
@@ -15,7 +17,8 @@ from .view import RaceView
 
 class OptimizerRace(RaceState, Panel):
     """SGD, Momentum, Nesterov, AdaGrad, RMSProp and Adam racing on a 2-D surface, every knob live; plus a
-    learning-rate explorer (``race.learning_rate``) and the race on a real model (``race.real_model``).
+    learning-rate explorer (``race.learning_rate``), the race on a real model (``race.real_model``) and why momentum
+    works on an ill-conditioned bowl (``race.momentum_theory``, after Distill's "Why Momentum Really Works").
 
     >>> r = OptimizerRace(surface="dlfs", start=(-7.0, 2.0), steps=30)
     >>> r.trajectories["SGD"][-1].round(4)
@@ -24,15 +27,16 @@ class OptimizerRace(RaceState, Panel):
 
     TABS = text.TAB_TITLES
     SETTINGS = RaceState.SETTINGS + ("tab",)
-    SUBSTATES = ("learning_rate", "real_model")
+    SUBSTATES = ("learning_rate", "real_model", "momentum_theory")
 
     tab = Checked("race", check_tab)
 
     def __init__(self, surface="dlfs", start=None, steps=30, optimizers=None, tol=1e-3, **kwargs):
         self.learning_rate, self.real_model = LearningRateState(), ModelRaceState()
+        self.momentum_theory = MomentumTheoryState()
         super().__init__(surface=surface, start=start, steps=steps, optimizers=optimizers, tol=tol, **kwargs)
         self._views = {"race": RaceView(self)}
-        self.view = widgets.Tab(children=[self._views["race"].widget, widgets.VBox(), widgets.VBox()],
+        self.view = widgets.Tab(children=[self._views["race"].widget] + [widgets.VBox() for _ in self.SUBSTATES],
                                 titles=self.TABS)
         self.view.observe(self._tab_clicked, names="selected_index")
         self.observe(self._show_tab, names="tab")
@@ -42,7 +46,12 @@ class OptimizerRace(RaceState, Panel):
         """The view object of tab ``name`` (built when first asked for: the real-model tab trains, ~1 s)."""
         name = check_tab("tab", name)
         if name not in self._views:
-            view = LearningRateView(self.learning_rate) if name == "learning rate" else ModelRaceView(self.real_model)
+            if name == "learning rate":
+                view = LearningRateView(self.learning_rate)
+            elif name == "real model":
+                view = ModelRaceView(self.real_model)
+            else:
+                view = MomentumTheoryView(self.momentum_theory, race=self)
             self._views[name] = view
             index = self.TABS.index(name)
             children = self.view.children
@@ -59,7 +68,8 @@ class OptimizerRace(RaceState, Panel):
 
     def control(self, name: str, hyperparameter: str | None = None):
         """A widget: ``control("Adam", "lr")`` for a racer's slider; "step", "play", "steps", "surface", "custom",
-        "x0", "y0" on the race tab; "learning_rate.lr", "real_model.epochs" ... on the other tabs."""
+        "x0", "y0" on the race tab; "learning_rate.lr", "real_model.epochs", "momentum_theory.condition" ... on the
+        other tabs."""
         if hyperparameter is not None:
             return self._views["race"].racer_controls[self.racer_key(name)][hyperparameter]
         tab, _, setting = name.rpartition(".")

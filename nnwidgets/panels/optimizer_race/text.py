@@ -1,7 +1,7 @@
 """Every sentence, label and message the optimizer race shows (one place, so it can be translated)."""
 from __future__ import annotations
 
-TAB_TITLES = ("race", "learning rate", "real model")
+TAB_TITLES = ("race", "learning rate", "real model", "momentum theory")
 
 # ---- errors -------------------------------------------------------------------------------------------------
 SURFACE_NAME = ("surface must be one of {presets} or a formula in x and y such as 'x**2 + 3*y**2' "
@@ -83,3 +83,37 @@ ARITHMETIC = ("{n} samples, batch {b} → ⌈{n}/{b}⌉ = {iters} iterations (up
               " → {updates:,} updates. (The seeds' example: 500 samples, batch 10 → {seed_iters} iterations per "
               "epoch.)")
 MODEL_HEADER = ("optimizer", "lr", "loss after {epochs} epochs")
+
+# ---- the momentum-theory tab (Distill, "Why Momentum Really Works") ---------------------------------------
+CONDITION_RANGE = "{name} must be a condition number κ from 1 to {high:g}, got {value:g}"
+THEORY_LR_RANGE = "{name} must be a learning rate above 0 and at most {high:g}, got {value:g}"
+MOMENTUM_RANGE = "{name} must be a momentum β with 0 ≤ β < 1, got {value:g}"
+CONDITION = "κ"
+CONDITION_TOOLTIP = "condition number κ = λmax / λmin of the bowl x²/κ + y²"
+THEORY_LR = "lr"
+THEORY_MOMENTUM = "momentum"
+PATH_STEPS = "steps"
+USE_BEST = "use the best lr, momentum"
+RATE_TITLE = "convergence rate on x²/κ + y²"
+RATE_AXIS_LR = "learning rate α (log scale)"
+RATE_AXIS_MOMENTUM = "momentum β"
+RATE_BAR = "rate: distance × per step"
+DIVERGES = "diverges (rate ≥ 1)"
+PATHS_TITLE = "x²/{kappa} + y²: {steps} steps from (−7, 2)"
+LEGEND_YOU = "momentum (lr, β)"
+LEGEND_GD = "plain GD (same lr, β = 0)"
+LEGEND_BEST = "best momentum"
+LEGEND_BEST_GD = "best plain GD"
+LEGEND_RACERS = "dots: the race tab's SGD / Momentum / Nesterov"
+CURVATURES = ("κ = {kappa}: the bowl x²/κ + y² curves {lo} along x and {hi} along y (λmin, λmax). Each step "
+              "multiplies the distance along an axis by a factor; the slowest axis sets the rate.")
+GD_LINE = ("Plain GD, lr {lr}: y × (1 − lr·λmax) = {fy}{zig}, x × (1 − lr·λmin) = {fx} per step: "
+           "rate {rate}, {steps} to {tol} of the start's distance.")
+ZIGZAG = " (negative: y overshoots and flips sign every step, the zig-zag)"
+NO_ZIGZAG = ""
+MOMENTUM_LINE = ("Momentum, lr {lr}, β {beta}: rate {rate} (the spectral radius of the 2 x 2 iteration matrix), "
+                 "{steps}.")
+STEPS_TAKEN = "{k} steps"
+STEPS_NEVER = "not within {horizon} steps"
+BEST_LINE = ("Best plain GD: lr = 2/(λmin + λmax) = {gd_lr}, rate (κ − 1)/(κ + 1) = {gd_rate}. Best momentum: "
+             "lr = {lr}, β = {beta}, rate (√κ − 1)/(√κ + 1) = {rate}: momentum needs about √κ times fewer steps.")
