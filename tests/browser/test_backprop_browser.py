@@ -1,5 +1,6 @@
 """The backprop stepper in a real Chromium via Voila: clicking "step" highlights a node and changes the picture,
-and after every action the kernel's saved state (``to_dict``) is what the page shows."""
+after every action the kernel's saved state (``to_dict``) is what the page shows, the sigmoid toggle shows only
+on a graph with a sigmoid, and no text is clipped by its widget."""
 import json
 from pathlib import Path
 
@@ -28,6 +29,20 @@ COUNT_ORANGE = """
 
 
 
+# Text clipped by its own box (ipywidgets labels and buttons end in an ellipsis instead of wrapping).
+CLIPPED = """
+() => {
+  const texts = [...document.querySelectorAll('.nnw-bp-panel *')]
+    .filter(e => e.offsetParent !== null && e.childElementCount === 0 && e.innerText && e.innerText.trim());
+  return {checked: texts.length,
+          clipped: texts.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.trim())};
+}
+"""
+VISIBLE_TOGGLES = """
+() => [...document.querySelectorAll('.nnw-bp-sigmoid')].map(e => e.offsetParent !== null)
+"""
+
+
 def click_and_wait(page, css):
     page.evaluate(PROBE_JS, "canvas.nnwidgets-canvas")
     before = page.evaluate("() => window.__nnw.checksum()")
@@ -42,12 +57,15 @@ def test_step_highlights_the_node_and_changes_the_picture(chromium_path):
     with voila(HERE / "backprop_panel.ipynb") as url, chromium_page(chromium_path) as page:
         open_panel(page, url, slider_class="nnw-bp-position")
         assert "step 0 of 16" in page.inner_text(EXPLAIN)
+        assert page.evaluate(VISIBLE_TOGGLES) == [True, False]  # sigmoid neuron: shown; (x + y)·z: hidden
+        fit = page.evaluate(CLIPPED)
+        assert fit["checked"] > 30 and fit["clipped"] == [], fit
         assert kernel_state(page, {"position": 0}) == headless  # showing the page changed nothing
         assert page.evaluate(COUNT_ORANGE) == 0  # nothing highlighted before the first step
         before, after = click_and_wait(page, ".nnw-bp-step")
         assert after != before, "the canvas pixels did not change"
         page.wait_for_function(f"() => document.querySelector('{EXPLAIN}').innerText.includes('step 1 of 16')")
-        assert "w0x0 = w0 × x0 = 2 × −1 = −2" in page.inner_text(EXPLAIN)
+        assert "w0x0 = w0 × x0 = 2 × −1 = −2" in page.inner_text(EXPLAIN)  # the node has the variable's name
         assert kernel_state(page, {"position": 1}) == headless | {"position": 1}
         assert page.evaluate(COUNT_ORANGE) > 200, "no highlighted node on the canvas"
         result = press_and_time(page, "nnw-bp-position", "End")  # scrub to the end of the backward pass
@@ -56,7 +74,8 @@ def test_step_highlights_the_node_and_changes_the_picture(chromium_path):
         assert "∂f/∂w0 ← upstream × local = 0.196612 × −1 = −0.196612" in page.inner_text(EXPLAIN)
         assert "done" in page.inner_text(EXPLAIN) and page.evaluate(COUNT_ORANGE) == 0
         assert kernel_state(page, {"position": 16}) == headless | {"position": 16}
-        page.locator(".nnw-bp-sigmoid button", has_text="collapsed").click()  # 3 nodes fewer: position clamped
+        # collapsed: 3 nodes fewer, the position is clamped
+        page.locator(".nnw-bp-sigmoid").first.locator("button", has_text="collapsed").click()
         page.wait_for_function(f"() => document.querySelector('{EXPLAIN}').innerText.includes('step 10 of 10')")
         assert kernel_state(page, {"sigmoid": "collapsed"}) == headless | {"sigmoid": "collapsed", "position": 10}
         page.locator(".nnw-bp-input-w0 input").fill("1.5")

@@ -31,6 +31,7 @@ class BackpropView(widgets.VBox):
         self.state = state
         self.figure = LayeredFigure(new_figure(640, 300))
         self.title, self.explanation, self.check, self.summary, self.status = (widgets.HTML() for _ in range(5))
+        self.add_class("nnw-bp-panel")
         self.explanation.add_class("nnw-bp-explain")
         self.check.add_class("nnw-bp-check")
         self.summary.add_class("nnw-bp-summary")
