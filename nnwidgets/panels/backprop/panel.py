@@ -15,6 +15,10 @@ class BackpropStepper(BackpropState, Panel):
     (``BackpropStepper("x*y + 3", x=2.0, y=3.0)``; formulas and presets can be saved with ``to_dict``), or
     nothing for the default example (``BackpropStepper.preset(name)`` for the others).
 
+    Nodes are named after the variables ``fn`` assigns, as the lectures name them (``def f(x, y, z): q = x + y;
+    f = q * z; return f`` gives nodes q and f); lambdas and formulas keep the op names (add, mul_2), and
+    ``names={"add": "q"}`` (op name -> name shown) overrides both.
+
     >>> g = BackpropStepper(lambda x, y, z: (x + y) * z, x=-2.0, y=5.0, z=-4.0)
     >>> g.output, g.gradients
     (-12.0, {'x': -4.0, 'y': -4.0, 'z': 3.0})
