@@ -136,3 +136,10 @@ def test_clicks_on_the_front_slices_pick_the_cell_under_the_pointer():
     assert c.position == 13
     c.view._clicked(2, 0.5, 0.5)  # the kernels: nothing to pick
     assert c.position == 13 and c.selected_input == (2, 4)
+
+
+def test_controls_that_do_nothing_in_a_mode_are_disabled():
+    c = nw.ConvShapeVisualizer()
+    assert not c.control("filters").disabled and not c.control("flip").disabled and c.control("ceil_mode").disabled
+    c.control("mode").value = "maxpool"
+    assert c.control("filters").disabled and c.control("flip").disabled and not c.control("ceil_mode").disabled

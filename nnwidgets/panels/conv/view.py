@@ -149,6 +149,8 @@ class ConvView(widgets.VBox):
                 c[name].max = max(c[name].max, value)
                 c[name].value = value
         c["H"].disabled = c["kH"].disabled = len(state.spatial) == 1
+        c["filters"].disabled = c["flip"].disabled = state.mode != "conv"  # pooling has no filters to count or flip
+        c["ceil_mode"].disabled = state.mode == "conv"
         c["C"].max = max(16, min(state.channels, MAX_CHANNELS))
         c["padding"].value = state.padding if state.padding in PADDING_OPTIONS else None  # a pair: no option
         position, last = c["position"], max(state.output_cells - 1, 0)
