@@ -1,5 +1,9 @@
 """The optimizers racing on a real model: the XOR net and softmax regression on Iris.
 
+Iris is split once, the same way every time: every fifth flower of each species (30 of 150) is held out as a
+test set, the other 120 are trained on; features are standardised with the training set's mean and std.
+XOR has only its four points: they are both the training and the test set.
+
 Each epoch shuffles the data and takes ceil(n / batch_size) updates (the last batch may be smaller, as in
 PyTorch's DataLoader); full batch, mini-batch and stochastic (batch 1) are the same code with another
 ``batch_size``. Losses are on the whole training set, once before training and after every epoch.
@@ -9,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 from functools import partial
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -40,12 +45,39 @@ def xor_problem(seed: int = 0):
     return xor_loss, init_mlp_params(seed, 2, 3, 1), x, t
 
 
-def iris_problem():
-    """(loss, zero params, standardised x, one-hot t): softmax regression on the shipped Iris data."""
+def iris_split():
+    """(train problem, test x, test labels): softmax regression on 120 flowers, tested on the other 30.
+
+    The problem is (loss, zero params, standardised x, one-hot t); test x is standardised with the training
+    set's mean and std (nothing about the test set leaks into training)."""
     X, y = load_iris()
-    x = (X - X.mean(axis=0)) / X.std(axis=0)
-    t = np.eye(3, dtype=np.float32)[y]
-    return softmax_regression_loss, {"W": np.zeros((4, 3), np.float32), "b": np.zeros(3, np.float32)}, x, t
+    test = np.arange(len(y)) % 5 == 4
+    mean, std = X[~test].mean(axis=0), X[~test].std(axis=0)
+    x_train, x_test = (X[~test] - mean) / std, (X[test] - mean) / std
+    t = np.eye(3, dtype=np.float32)[y[~test]]
+    params = {"W": np.zeros((4, 3), np.float32), "b": np.zeros(3, np.float32)}
+    return (softmax_regression_loss, params, x_train, t), x_test, y[test]
+
+
+def iris_problem():
+    """(loss, zero params, standardised x, one-hot t): softmax regression on the 120 training flowers."""
+    return iris_split()[0]
+
+
+def predict_iris(params, x):
+    """Class indices argmax(x W + b) of softmax regression."""
+    return jnp.argmax(x @ params["W"] + params["b"], axis=-1)
+
+
+def predict_xor(params, x):
+    """1 where the XOR net's output is above 0.5, else 0."""
+    return (mlp_forward(params, x)[:, 0] > 0.5).astype(jnp.int32)
+
+
+def accuracy(predict, params, x, labels) -> float:
+    """The fraction of rows of ``x`` whose ``predict(params, x)`` equals ``labels``."""
+    right = predict(params, jnp.asarray(x)) == jnp.asarray(labels)
+    return int(jnp.sum(right)) / right.shape[0]
 
 
 def iterations_per_epoch(n: int, batch_size: int) -> int:
@@ -88,8 +120,21 @@ def _train(loss, updates, epochs, batch_size, carry, x, t):
     return results
 
 
+class RaceTraining(NamedTuple):
+    """``losses`` (len(optimizers), epochs + 1), row 0 at the start; ``params``: each racer's trained params."""
+
+    losses: np.ndarray
+    params: tuple[Any, ...]
+
+
 def train_race(problem, optimizers: tuple, epochs: int, batch_size: int, seed: int = 0,
                progress: bool = True) -> np.ndarray:
+    """The training loss curves of ``train_race_models`` (len(optimizers), epochs + 1)."""
+    return train_race_models(problem, optimizers, epochs, batch_size, seed, progress).losses
+
+
+def train_race_models(problem, optimizers: tuple, epochs: int, batch_size: int, seed: int = 0,
+                      progress: bool = True) -> RaceTraining:
     """Train one copy of ``problem``'s model per optimizer (``core.optim`` or optax, each ``(init, update)``);
     losses (len(optimizers), epochs + 1), row 0 at the start. Every epoch: ⌈n / batch_size⌉ updates
     p ← p + update(∇ mean batch loss, state, p).
@@ -115,4 +160,5 @@ def train_race(problem, optimizers: tuple, epochs: int, batch_size: int, seed: i
             curves.append(np.stack([np.asarray(losses) for _, losses in out]))
             done += size
             bar.advance(size, time.perf_counter() - began)
-    return np.concatenate([np.full((len(optimizers), 1), start, np.float32)] + curves, axis=1)
+    losses = np.concatenate([np.full((len(optimizers), 1), start, np.float32)] + curves, axis=1)
+    return RaceTraining(losses, tuple(jax.device_get(params) for params, _, _ in carry))

@@ -52,3 +52,27 @@ def test_the_leaderboard_keeps_every_cell_on_one_line_with_short_numbers():
     assert cells and all("white-space:nowrap" in style for style, _ in cells)
     assert "−1.153" in board and "0.06646" in board  # AdaGrad at step 12: x and loss, 4 significant digits
     assert not re.search(r"[1-9]\d*\.\d{4,}|0\.0*[1-9]\d{4,}", board)  # at most 4 significant digits
+
+
+def test_the_real_model_tab_has_a_legend_and_train_and_test_accuracy():
+    r = nw.OptimizerRace(tab="real model")
+    view, m = r.tab_view("real model"), r.real_model
+    legend = view.axes.get_legend()
+    assert legend is not None
+    names = [t.get_text().split(":")[0] for t in legend.get_texts()]
+    assert names == sorted(m.losses, key=lambda k: m.losses[k][-1])  # one entry per curve, best first
+    assert [h.get_color() for h in legend.legend_handles] == [
+        nw.panels.optimizer_race.board.color(k) for k in names]
+    view.figure.to_png()  # lays the figure out at 100 dpi: one unit is one CSS pixel
+    renderer = view.figure.fig._get_renderer()
+    assert legend.get_window_extent(renderer).x1 <= renderer.width  # the legend is not cut by the figure's edge
+    for text_artist in legend.get_texts():
+        assert text_artist.get_window_extent(renderer).x1 <= renderer.width
+    assert "train accuracy" in view.table.value and "test accuracy" in view.table.value
+    for train, test in m.accuracies.values():
+        assert 0.85 < train <= 1 and 0.85 < test <= 1
+        assert f"{100 * train:.1f}%" in view.table.value and f"{100 * test:.1f}%" in view.table.value
+    assert view.controls["model"].style.button_width == "auto"
+    m.model = "xor"
+    assert all(test is None for _, test in m.accuracies.values())
+    assert "no held-out test set" in view.table.value

@@ -223,10 +223,10 @@ def test_racers_carry_their_hyperparameters_in_their_state(race):
 
 
 def test_sub_states_are_named_after_the_tabs(race):
-    assert race.tabs == ("race", "learning rate", "real model")
-    assert race.SUBSTATES == ("learning_rate", "real_model")
+    assert race.tabs == ("race", "learning rate", "real model", "momentum theory")
+    assert race.SUBSTATES == ("learning_rate", "real_model", "momentum_theory")
     assert isinstance(race.learning_rate, LearningRateState)
-    assert set(race.to_dict()) >= {"learning_rate", "real_model", "tab"}
+    assert set(race.to_dict()) >= {"learning_rate", "real_model", "momentum_theory", "tab"}
 
 
 @pytest.mark.parametrize("name, key, value, needles", [

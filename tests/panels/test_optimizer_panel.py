@@ -206,15 +206,15 @@ def test_real_model_tab():
     m = r.real_model
     assert set(m.losses) == {"SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"}
     assert all(curve.shape == (51,) and curve[-1] < curve[0] for curve in m.losses.values())
-    assert "150 samples, batch 10 → ⌈150/10⌉ = 15 iterations" in view.info.value
+    assert "120 training samples, batch 10 → ⌈120/10⌉ = 12 iterations" in view.info.value
     assert "500 samples, batch 10 → 50 iterations per epoch" in view.info.value
     view.controls["batch"].value = "full"
-    assert "batch 150 → ⌈150/150⌉ = 1 iterations" in view.info.value
+    assert "batch 120 → ⌈120/120⌉ = 1 iterations" in view.info.value
     adam = m.losses["Adam"].copy()
     view.lr_sliders["Adam"].value = 0.01
     assert m.optimizers["Adam"]["lr"] == 0.01 and not np.allclose(m.losses["Adam"], adam)
     m.model = "xor"
-    assert m.epochs == 2000 and "4 samples" in view.info.value and m.losses["Adam"].shape == (2001,)
+    assert m.epochs == 2000 and "4 training samples" in view.info.value and m.losses["Adam"].shape == (2001,)
     assert view.lr_sliders["SGD"].value == pytest.approx(2.0)
     assert r.view.selected_index == 2 and r.tab == "real model"
     with pytest.raises(ValueError, match="tab must be one of"):

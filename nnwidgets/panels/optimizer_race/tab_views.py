@@ -5,23 +5,24 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.lines import Line2D
 
 from ...core.race import contour_levels, quadratic, surface_grid
 from ...render import LayeredFigure, marks, new_figure
 from .._controls import anchor, bind, float_slider, from_control, log_slider, message_html, number, table_html
 from . import text
+from .board import color, short, swatch
 from .learning_rate import LearningRateState, bowl
 from .real_model import ModelRaceState
-from .view import color
 
 BOX_1D = (-6.0, 6.0, -1.0, 36.0)
 BOX_2D = (-6.0, 6.0, -3.0, 3.0)
 
 
-def one_plot():
-    """(axes, LayeredFigure) for the two small tabs: one plot, 560 x 300 pixels."""
-    fig = new_figure(560, 300)
-    return fig.add_axes((0.1, 0.14, 0.86, 0.76)), LayeredFigure(fig)
+def one_plot(width=560, box=(0.1, 0.14, 0.86, 0.76)):
+    """(axes, LayeredFigure) for the two small tabs: one plot, ``width`` x 300 pixels."""
+    fig = new_figure(width, 300)
+    return fig.add_axes(box), LayeredFigure(fig)
 
 
 class LearningRateView:
@@ -75,7 +76,7 @@ class LearningRateView:
 class ModelRaceView:
     def __init__(self, state: ModelRaceState):
         self.state = state
-        self.axes, self.figure = one_plot()
+        self.axes, self.figure = one_plot(width=760, box=(0.08, 0.14, 0.66, 0.76))
         self.info, self.table, self.status = widgets.HTML(), widgets.HTML(), widgets.HTML()
         self.table.add_class("nnw-model-table")
         self.controls = {"model": widgets.ToggleButtons(options=list(text.MODELS), value=state.model),
@@ -84,7 +85,7 @@ class ModelRaceView:
                                                          continuous_update=False),
                          "epochs": widgets.IntSlider(value=state.epochs, min=1, max=3000, description=text.EPOCHS,
                                                      continuous_update=False)}
-        self.controls["model"].style.button_width = "170px"
+        self.controls["model"].style.button_width = "auto"  # each button as wide as its name: nothing cut
         for name, control in self.controls.items():
             bind(state, name, control)
         train = widgets.Button(description=text.TRAIN)
@@ -134,16 +135,28 @@ class ModelRaceView:
         ax.set_yscale("log")
         ax.set_xlim(0, state.epochs)
         top = max(float(np.nanmax([c[0] for c in losses.values()])), 1e-6) * 2
-        ax.set_ylim(top * 1e-4, top)
+        bottom = max(min(float(np.nanmin(c)) for c in losses.values()) / 3, top * 1e-6)  # spread the curves
+        ax.set_ylim(bottom, top)
         ax.set_xlabel(text.EPOCH_AXIS, fontsize=8)
         ax.set_title(text.MODEL_TITLES[state.model], fontsize=10)
         ax.tick_params(labelsize=8)
+        ranked = sorted(losses, key=lambda k: losses[k][-1])
+        handles = [Line2D([], [], color=color(k), lw=2, label=text.MODEL_LEGEND.format(
+            name=k, loss=short(losses[k][-1]))) for k in ranked]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False,
+                  title=text.MODEL_LEGEND_TITLE.format(epochs=state.epochs), title_fontsize=8, alignment="left")
         self.figure.refresh_static()
         epochs = np.arange(state.epochs + 1)
-        self.figure.update([marks.line(epochs, np.clip(c, top * 1e-4, top), color=color(k), width=2)
+        self.figure.update([marks.line(epochs, np.clip(c, bottom, top), color=color(k), width=2)
                             for k, c in losses.items()])
         self.info.value = f"<div>{html.escape(state.arithmetic())}</div>"
-        rows = [[f"<span style='color:{color(k)}'>●</span> {html.escape(k)}", number(float(state.optimizers[k]['lr'])),
-                 number(float(c[-1]))] for k, c in sorted(losses.items(), key=lambda kv: kv[1][-1])]
+        rows = [[swatch(k), number(float(state.optimizers[k]["lr"])), number(float(losses[k][-1])),
+                 percent(state.accuracies[k][0]), percent(state.accuracies[k][1])] for k in ranked]
         header = [h.format(epochs=state.epochs) for h in text.MODEL_HEADER]
-        self.table.value = table_html(header, rows, "nnw-model")
+        note = "" if state.test_set is not None else f"<div>{html.escape(text.NO_TEST_SET)}</div>"
+        self.table.value = table_html(header, rows, "nnw-model") + note
+
+
+def percent(value) -> str:
+    """An accuracy as a percentage with one decimal ("—" when there is none)."""
+    return text.NO_ACCURACY if value is None else f"{100 * value:.1f}%"

@@ -76,13 +76,17 @@ BATCHES = ("full", "mini", "stochastic")
 BATCH = "batch"
 EPOCHS = "epochs"
 TRAIN = "train"
-MODEL_TITLES = {"iris": "Iris, softmax regression: training loss per epoch",
+MODEL_TITLES = {"iris": "Iris (120 train, 30 test), softmax regression: training loss per epoch",
                 "xor": "XOR, 2-3-1 sigmoid net: training loss per epoch"}
 EPOCH_AXIS = "epoch"
-ARITHMETIC = ("{n} samples, batch {b} → ⌈{n}/{b}⌉ = {iters} iterations (updates) per epoch; {epochs} epochs"
+ARITHMETIC = ("{n} training samples, batch {b} → ⌈{n}/{b}⌉ = {iters} iterations (updates) per epoch; {epochs} epochs"
               " → {updates:,} updates. (The seeds' example: 500 samples, batch 10 → {seed_iters} iterations per "
               "epoch.)")
-MODEL_HEADER = ("optimizer", "lr", "loss after {epochs} epochs")
+MODEL_HEADER = ("optimizer", "lr", "loss after {epochs} epochs", "train accuracy", "test accuracy")
+MODEL_LEGEND = "{name}: {loss}"
+MODEL_LEGEND_TITLE = "loss after {epochs} epochs"
+NO_ACCURACY = "—"
+NO_TEST_SET = "XOR has only its 4 points: there is no held-out test set (train accuracy is over those 4)."
 
 # ---- the momentum-theory tab (Distill, "Why Momentum Really Works") ---------------------------------------
 CONDITION_RANGE = "{name} must be a condition number κ from 1 to {high:g}, got {value:g}"
