@@ -25,14 +25,16 @@ from nnwidgets.core.playground import (
     generate,
     init_params,
     kfold,
+    matmul,
     penalty,
     read_csv,
     sample_losses,
+    shuffle,
     split,
     start,
     train_epoch,
 )
-from nnwidgets.core.playground.network import NormStats, Params
+from nnwidgets.core.playground.network import SMALL_PRODUCT, NormStats, Params
 from nnwidgets.core.playground.training import CHUNK
 from nnwidgets.data.digits import load_digits
 
@@ -443,3 +445,62 @@ def test_runs_longer_than_one_compiled_chunk_match_epoch_by_epoch_training():
     for a, b in zip(jax.tree.leaves(whole.state.params), jax.tree.leaves(state.params)):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     assert whole.history["gradient_size"].shape == (epochs, 2)
+
+
+@pytest.mark.parametrize("rows, inputs, outputs", [(10, 2, 8), (10, 8, 8), (250, 8, 1), (32, 64, 32), (1, 1, 1)])
+def test_matmul_and_its_gradient_match_numpy_for_small_and_large_products(rows, inputs, outputs):
+    assert SMALL_PRODUCT < 32 * 64 * 32  # the last case takes the dot, the others the elementwise sum
+    rng = np.random.default_rng(rows + inputs + outputs)
+    a, b = rng.normal(size=(rows, inputs)), rng.normal(size=(inputs, outputs))
+    g = rng.normal(size=(rows, outputs))  # the gradient of Σ g ⊙ (a @ b) is (g bᵀ, aᵀ g)
+    a32, b32 = a.astype(np.float32), b.astype(np.float32)
+    np.testing.assert_allclose(matmul(a32, b32), a32.astype(np.float64) @ b32, rtol=1e-5, atol=1e-5)
+    da, db = jax.grad(lambda x, w: jnp.sum(g.astype(np.float32) * matmul(x, w)), argnums=(0, 1))(a32, b32)
+    np.testing.assert_allclose(da, g @ b32.T.astype(np.float64), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(db, a32.T.astype(np.float64) @ g, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 250, 1000, (1 << 16) + 3])
+def test_shuffle_is_a_permutation(n):
+    order = np.asarray(shuffle(jax.random.key(n), n))
+    assert order.dtype == np.int32
+    np.testing.assert_array_equal(np.sort(order), np.arange(n))
+    assert n < 7 or not np.array_equal(order, np.arange(n))
+
+
+def test_shuffle_puts_every_sample_everywhere_equally_often():
+    n, draws = 5, 6000
+    orders = np.stack([np.asarray(shuffle(jax.random.key(k), n)) for k in range(draws)])
+    counts = np.stack([(orders == i).sum(axis=0) for i in range(n)])  # counts[i, j]: sample i at place j
+    expected = draws / n
+    chi2 = ((counts - expected) ** 2 / expected).sum()
+    assert chi2 < 50  # 16 degrees of freedom: P(χ² > 50) < 1e-4 for a fair shuffle
+    pairs = {tuple(o[:2]) for o in orders}
+    assert len(pairs) == n * (n - 1)  # every ordered pair of first two samples occurs
+
+
+def test_fit_compiles_once_for_any_knobs_epochs_and_patience(count_compiles):
+    X, y = circle_data(40)
+    arch = architecture(2, (5, 3), "classification", 2, "tanh", True)
+    params, stats = init_params(arch, "xavier", jax.random.key(0))
+    setup, data = Setup(arch, "momentum", 10), (X[:30], y[:30], X[30:], y[30:])
+    state = start(setup, params, stats, Knobs(0.01))
+    fit(setup, state, Knobs(0.01), data, 3, seed=0)
+    compiled = count_compiles.count
+    for knobs, epochs, patience in [(Knobs(0.3, dropout=0.5), 1, None), (Knobs(0.1, l1=0.01), CHUNK + 2, 5),
+                                    (Knobs(0.2, l2=0.1, options={"momentum": 0.5}), 7, None),
+                                    (Knobs(0.05, dropout=0.0), 1, 2)]:
+        state = fit(setup, state, knobs, data, epochs, seed=1, first_epoch=4, patience=patience).state
+    assert count_compiles.count == compiled, count_compiles.programs[compiled:]
+
+
+def test_dropout_zero_draws_no_masks_and_positive_dropout_changes_the_steps():
+    X, y = circle_data(40)
+    arch = architecture(2, (6,), "classification", 2, "relu", False)
+    params, stats = init_params(arch, "he", jax.random.key(2))
+    setup, data = Setup(arch, "sgd", 8), (X[:30], y[:30], X[30:], y[30:])
+    runs = {rate: fit(setup, start(setup, params, stats, Knobs(0.1)), Knobs(0.1, dropout=rate), data, 3, seed=4)
+            for rate in (0.0, 1e-9, 0.5)}
+    # a tiny rate keeps (almost surely) every unit: the same numbers as no dropout, through the masked path
+    np.testing.assert_allclose(runs[1e-9].history["train_loss"], runs[0.0].history["train_loss"], rtol=1e-6)
+    assert not np.allclose(runs[0.5].history["train_loss"], runs[0.0].history["train_loss"])

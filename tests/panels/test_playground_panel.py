@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nnwidgets.core.playground.training import CHUNK
 from nnwidgets.panels.playground import Playground, PlaygroundState
 
 
@@ -44,6 +45,22 @@ def test_same_seed_same_numbers():
     b.train(2)
     np.testing.assert_array_equal(a.history["test_loss"], b.history["test_loss"])
     np.testing.assert_array_equal(a.params[0][0], b.params[0][0])
+
+
+def test_training_k_epochs_at_once_is_k_single_epochs():
+    """Play trains one epoch per call, ``train(k)`` runs compiled chunks of epochs: the same numbers."""
+    settings = dict(dataset="spiral", samples=80, hidden=(5, 4), batch_norm=True, dropout=0.2, optimizer="adam",
+                    regularization="l2", reg_rate=0.01, batch_size=7, seed=3)
+    whole, single = PlaygroundState(**settings), PlaygroundState(**settings)
+    whole.train(CHUNK + 3)
+    for _ in range(CHUNK + 3):
+        single.train(1)
+    assert whole.epoch == single.epoch == CHUNK + 3
+    for name in whole.history:
+        np.testing.assert_array_equal(whole.history[name], single.history[name])
+    for (W, b), (V, c) in zip(whole.params, single.params):
+        np.testing.assert_array_equal(W, V)
+        np.testing.assert_array_equal(b, c)
 
 
 def test_lr_keeps_training_but_architecture_resets(pg):

@@ -30,6 +30,7 @@ from .network import (
     evaluate,
     forward,
     init_params,
+    matmul,
     misclassified,
     penalty,
     probabilities,
@@ -49,6 +50,7 @@ from .training import (
     epoch_key,
     fit,
     kfold,
+    shuffle,
     start,
     train_epoch,
 )
@@ -59,6 +61,6 @@ __all__ = [
     "Fold", "Forward", "Knobs", "NormStats", "Params", "Samples", "Setup", "Split", "TrainState", "accuracy",
     "activate", "architecture", "check_hidden", "check_pair", "confusion_matrix",
     "cross_validate", "data_loss", "epoch_key", "evaluate", "feature_map",
-    "fit", "forward", "generate", "init_params", "kfold", "misclassified", "penalty", "probabilities",
-    "read_csv", "sample_losses", "split", "start", "train_epoch",
+    "fit", "forward", "generate", "init_params", "kfold", "matmul", "misclassified", "penalty", "probabilities",
+    "read_csv", "sample_losses", "shuffle", "split", "start", "train_epoch",
 ]

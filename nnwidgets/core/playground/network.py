@@ -143,11 +143,12 @@ def forward(arch: Architecture, params: Params, stats: NormStats, X, *, train: b
     """The network on inputs ``X`` (n, sizes[0]) in training (batch statistics, dropout) or evaluation mode.
 
     ``weights`` (n,) marks the real samples of a padded batch (1) and the padding (0) for batch statistics.
+    Dropout masks (rate ``dropout``) are drawn from ``key`` in training; without a key there is no dropout.
     """
     h, outputs = X, []
     means, variances = list(stats.mean), list(stats.var)
     for i, (W, b) in enumerate(params.layers[:-1]):
-        z = h @ W + b
+        z = matmul(h, W) + b
         if arch.batch_norm:
             if train:
                 w = jnp.ones(z.shape[0]) if weights is None else weights
@@ -162,13 +163,26 @@ def forward(arch: Architecture, params: Params, stats: NormStats, X, *, train: b
             gamma, beta = params.norm[i]
             z = gamma * (z - mean) / jnp.sqrt(var + NORM_EPS) + beta
         h = activate(arch.activation, z)
-        if train:  # random masks only when dropout > 0 (drawing them costs more than the layer itself)
-            h = jax.lax.cond(dropout > 0, partial(_drop, key=key, layer=i, rate=dropout), lambda v: v, h)
+        if train and key is not None:  # no key: no masks (training skips drawing them when dropout is 0)
+            h = _drop(h, key, i, dropout)
         outputs.append(h)
     W, b = params.layers[-1]
-    logits = h @ W + b
+    logits = matmul(h, W) + b
     outputs.append(output_values(arch.output, logits))
     return Forward(logits, tuple(outputs), NormStats(tuple(means), tuple(variances)))
+
+
+#: Largest rows × inputs × outputs multiplied elementwise (see ``matmul``); bigger products call a dot
+SMALL_PRODUCT = 1 << 12
+
+
+def matmul(a, b):
+    """a @ b. A small product is written as Σ_k a[:, k, None] · b[None, k, :] (an elementwise product summed
+    over the shared axis): XLA fuses that with the bias and activation around it, while it runs every dot as a
+    separate library call, which for the playground's small layers costs more than the arithmetic."""
+    if a.shape[0] * a.shape[1] * b.shape[1] <= SMALL_PRODUCT:
+        return jnp.sum(a[:, :, None] * b[None, :, :], axis=1)
+    return a @ b
 
 
 def _drop(h, key, layer, rate):

@@ -100,34 +100,52 @@ def start(setup: Setup, params: Params, stats: NormStats, knobs: Knobs) -> Train
     return TrainState(params, stats, _optax(setup.optimizer, knobs.lr, knobs.options).init(params))
 
 
-def _one_epoch(setup: Setup, state: TrainState, knobs: Knobs, X, y, X_test, y_test, key):
+def shuffle(key, n: int):
+    """A random order of 0..n-1: the indices sorted by random keys. Each key is 32 random bits whose lowest
+    ⌈log2 n⌉ are replaced by the index, so one plain sort of n numbers does it (a sort that carries the indices
+    along is several times slower on a CPU) and the index is read back from those bits. Two samples whose
+    remaining random bits are equal keep their index order (for 250 samples about one pair in 500 shuffles)."""
+    if n > 1 << 16:  # too few random bits would be left
+        return jax.random.permutation(key, n)
+    low = max(1, (n - 1).bit_length())
+    index = jnp.arange(n, dtype=jnp.uint32)
+    keys = jax.random.bits(key, (n,), jnp.uint32) >> low << low | index
+    return (jnp.sort(keys) & np.uint32((1 << low) - 1)).astype(jnp.int32)
+
+
+def _one_epoch(setup: Setup, state: TrainState, knobs: Knobs, X, y, X_test, y_test, keys):
+    """One epoch from its two keys (``keys[0]`` orders the samples, ``keys[1]`` draws the dropout masks)."""
     n = X.shape[0]
     size = min(setup.batch_size, n)
     batches = -(-n // size)
-    order_key, drop_key = jax.random.split(key)
-    shuffled = jax.random.permutation(order_key, n) if batches > 1 else jnp.arange(n)  # one batch: order is moot
-    order = jnp.concatenate([shuffled, jnp.zeros(batches * size - n, jnp.int32)])
-    real = (jnp.arange(batches * size) < n).astype(jnp.float32)
-    order, real = order.reshape(batches, size), real.reshape(batches, size)
+    shuffled = shuffle(keys[0], n) if batches > 1 else jnp.arange(n)  # one batch: order is moot
+    order = jnp.concatenate([shuffled, jnp.zeros(batches * size - n, jnp.int32)]).reshape(batches, size)
+    real = (np.arange(batches * size) < n).astype(np.float32).reshape(batches, size)
+    # masks only when dropout > 0 (drawing them costs more than the step itself)
+    step_keys = jax.lax.cond(knobs.dropout > 0, lambda k: jax.random.split(k, batches),
+                             lambda k: jnp.broadcast_to(k, (batches,)), keys[1])
     arch = setup.arch
     opt = _optax(setup.optimizer, knobs.lr, knobs.options)
     hyper = {"learning_rate": knobs.lr, **_optax_names(setup.optimizer, knobs.options)}
     opt_state = state.opt_state._replace(hyperparams={**state.opt_state.hyperparams, **hyper})
 
-    def loss(params, stats, xb, yb, wb, k):
-        out = forward(arch, params, stats, xb, train=True, dropout=knobs.dropout, key=k, weights=wb)
-        return data_loss(arch.output, out.logits, yb, wb) + penalty(params, knobs.l1, knobs.l2), out.stats
+    def gradients(params, stats, xb, yb, wb, key):
+        def loss(params):
+            out = forward(arch, params, stats, xb, train=True, dropout=knobs.dropout, key=key, weights=wb)
+            return data_loss(arch.output, out.logits, yb, wb) + penalty(params, knobs.l1, knobs.l2), out.stats
+        return jax.grad(loss, has_aux=True)(params)
 
     def step(carry, batch):
         params, stats, opt_state = carry
-        idx, wb, k = batch
-        grads, stats = jax.grad(loss, has_aux=True)(params, stats, X[idx], y[idx], wb, k)
+        xb, yb, wb, key = batch
+        grads, stats = jax.lax.cond(knobs.dropout > 0, partial(gradients, key=key), partial(gradients, key=None),
+                                    params, stats, xb, yb, wb)
         updates, opt_state = opt.update(grads, opt_state, params)
         sizes = jnp.stack([jnp.mean(jnp.abs(gW)) for gW, _ in grads.layers])
         return (optax.apply_updates(params, updates), stats, opt_state), sizes
 
-    keys = jax.random.split(drop_key, batches)
-    (params, stats, opt_state), sizes = jax.lax.scan(step, (state.params, state.stats, opt_state), (order, real, keys))
+    carry = (state.params, state.stats, opt_state)
+    (params, stats, opt_state), sizes = jax.lax.scan(step, carry, (X[order], y[order], real, step_keys))
     new = TrainState(params, stats, opt_state)
     return new, _evaluate(arch, params, stats, X, y, X_test, y_test, jnp.mean(sizes, axis=0))
 
@@ -157,7 +175,11 @@ def train_epoch(setup: Setup, state: TrainState, knobs: Knobs, X, y, X_test, y_t
     return _epoch(setup, state, _as_traced(knobs._replace(options=full)), X, y, X_test, y_test, key)
 
 
-_epoch = jax.jit(_one_epoch, static_argnums=0)
+@partial(jax.jit, static_argnums=0)
+def _epoch(setup, state, knobs, X, y, X_test, y_test, key):
+    return _one_epoch(setup, state, knobs, X, y, X_test, y_test, jax.random.split(key))
+
+
 #: Most epochs one compiled call runs (``fit`` calls it as often as needed)
 CHUNK = 64
 NO_PATIENCE = 2**30
@@ -174,6 +196,8 @@ def _epochs(setup, state, best, knobs, X, y, X_test, y_test, seed_key, first_epo
     """Up to ``count`` (≤ CHUNK) epochs in one compiled loop (a traced count: no recompiling), tracking the
     best test loss and stopping once it is ``patience`` epochs old. The epochs use ``epoch_key``'s keys."""
     layers = len(setup.arch.sizes) - 1
+    # every epoch's two keys at once: one vectorised hash instead of two per epoch (the same keys)
+    keys = jax.vmap(lambda e: jax.random.split(jax.random.fold_in(seed_key, e)))(first_epoch + jnp.arange(CHUNK))
     nan = jnp.full((CHUNK,), jnp.nan, jnp.float32)
     rows = EpochResult(nan, nan, nan, nan, jnp.full((CHUNK, layers), jnp.nan, jnp.float32))
 
@@ -184,7 +208,7 @@ def _epochs(setup, state, best, knobs, X, y, X_test, y_test, seed_key, first_epo
     def one(carry):
         i, state, best, rows, _ = carry
         epoch = first_epoch + i
-        state, result = _one_epoch(setup, state, knobs, X, y, X_test, y_test, jax.random.fold_in(seed_key, epoch))
+        state, result = _one_epoch(setup, state, knobs, X, y, X_test, y_test, keys[i])
         better = jnp.isfinite(result.test_loss) & (result.test_loss < best.loss)
         best = jax.tree.map(lambda new, old: jnp.where(better, new, old),
                             _Best(epoch + 1, result.test_loss, state), best)
