@@ -29,10 +29,10 @@ RATE_NORM = FuncNorm((lambda r: -np.log10(1 - np.clip(r, 0, 0.9999)), lambda v: 
 class MomentumTheoryView:
     def __init__(self, state: MomentumTheoryState, race=None):
         self.state, self.race = state, race
-        fig = new_figure(900, 440)
-        self.rate_axes = fig.add_axes((0.07, 0.27, 0.36, 0.65))
-        self.path_axes = fig.add_axes((0.56, 0.27, 0.42, 0.65))
-        self.bar_axes = fig.add_axes((0.445, 0.27, 0.012, 0.65))
+        fig = new_figure(900, 410)
+        self.rate_axes = fig.add_axes((0.07, 0.25, 0.36, 0.68))
+        self.path_axes = fig.add_axes((0.56, 0.25, 0.42, 0.68))
+        self.bar_axes = fig.add_axes((0.445, 0.25, 0.012, 0.68))
         self.figure = LayeredFigure(fig)
         self.explanation, self.status = widgets.HTML(), widgets.HTML()
         self.explanation.add_class("nnw-momentum-explain")
@@ -100,7 +100,8 @@ class MomentumTheoryView:
                    Line2D([], [], color=MOMENTUM_COLOR, marker="s", ls="", label=text.LEGEND_BEST),
                    Line2D([], [], color=GD_COLOR, marker="s", ls="", label=text.LEGEND_BEST_GD),
                    Line2D([], [], color="#999999", marker="o", ls="", mec=INK, label=text.LEGEND_RACERS)]
-        self.figure.fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
+        self.figure.fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False,
+                               bbox_to_anchor=(0.5, -0.01))
         self.figure.refresh_static()
         self.redraw()
 
