@@ -273,7 +273,7 @@ def test_view_tabs_open_tab_control_and_to_png_on_every_tab():
     for tab in r.tabs:
         assert r.open_tab(tab) is r and r.view.selected_index == r.tabs.index(tab)
         pictures.add(r.to_png())
-    assert len(pictures) == 3
+    assert len(pictures) == len(r.tabs) == 4
     r.view.selected_index = 1  # a click on the tab in the page
     assert r.tab == "learning rate"
     r.control("learning_rate.lr").value = 0.3
