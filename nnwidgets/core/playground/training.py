@@ -16,6 +16,11 @@ hyperparameters are arguments of the compiled code, never constants: moving thei
 ``fit`` runs up to ``CHUNK`` epochs per compiled call (a while loop whose epoch count is traced too); only a
 new architecture, optimizer kind, batch size or data size compiles (once). ``train_epoch`` is the same epoch
 as a single call.
+
+On a CPU the playground's layers are so small that XLA's cost per operation, not the arithmetic, sets the
+speed, so a step is written to run few operations: small layer products as fused sums (``network.matmul``),
+one branch per step for dropout (no masks drawn at rate 0), the mini-batches gathered once per epoch, every
+epoch's keys of a chunk hashed at once, and a shuffle that is one plain sort (``shuffle``).
 """
 from __future__ import annotations
 
