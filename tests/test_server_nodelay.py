@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import json
+import logging
 import os
 import re
 import socket
@@ -28,13 +29,14 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+from jupyter_server.gateway.connections import GatewayWebSocketConnection
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
+from nnwidgets.server import NoDelayConnectionMixin, _load_jupyter_server_extension
+
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
 from harness import jupyterlab, voila  # noqa: E402
-
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 SYS_PIDFD_GETFD = {"x86_64": 438, "aarch64": 438}.get(os.uname().machine)
 DISABLED_SERVER_CONFIG = {"ServerApp": {"jpserver_extensions": {"nnwidgets.server": False}}}
@@ -57,6 +59,8 @@ def extension(request, tmp_path, monkeypatch):
     return request.param
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_jupyterlab_kernel_websocket_has_nodelay(extension, tmp_path):
     with jupyterlab(tmp_path) as url:
         xsrf = xsrf_cookie(urllib.request.urlopen(url + "lab", timeout=60))  # the server's POST check wants it
@@ -67,6 +71,8 @@ def test_jupyterlab_kernel_websocket_has_nodelay(extension, tmp_path):
     assert nodelay == (extension == "enabled")
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_voila_kernel_websocket_has_nodelay(extension, tmp_path):
     notebook = tmp_path / "tiny.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]), notebook)
@@ -76,6 +82,24 @@ def test_voila_kernel_websocket_has_nodelay(extension, tmp_path):
         kernel_id = re.search(r'kernelId["\s:=]+"?([0-9a-f-]{36})', page.read().decode()).group(1)
         nodelay = asyncio.run(nodelay_while_connected(url, kernel_id, cookies))
     assert nodelay == (extension == "enabled")
+
+
+def test_extension_wraps_the_configured_connection_class_once():
+    """A server configured with another connection class (here the gateway's) keeps it, with no-delay added;
+    loading the extension twice does not wrap twice; the trait used at shutdown and the tornado setting agree."""
+
+    class FakeServerApp:
+        kernel_websocket_connection_class = GatewayWebSocketConnection
+        web_app = type("WebApp", (), {"settings": {"kernel_websocket_connection_class": GatewayWebSocketConnection}})
+        log = logging.getLogger("test")
+
+    app = FakeServerApp()
+    _load_jupyter_server_extension(app)
+    wrapped = app.kernel_websocket_connection_class
+    assert issubclass(wrapped, GatewayWebSocketConnection) and issubclass(wrapped, NoDelayConnectionMixin)
+    assert app.web_app.settings["kernel_websocket_connection_class"] is wrapped
+    _load_jupyter_server_extension(app)
+    assert app.kernel_websocket_connection_class is wrapped
 
 
 def xsrf_cookie(response) -> str:
