@@ -76,6 +76,7 @@ def test_the_story_is_told_in_numbers(race):
     lines = theory.explain()
     assert "0.1 along x and 2 along y" in lines[0]
     assert "684 steps" in lines[1] and "124 steps" in lines[2]  # GD crawls along x; momentum is ~5x faster
+    assert "above lr = 1/λmax = 0.5 y flips sign" in lines[1]
     theory.lr = 0.9
     assert "zig-zag" in theory.explain()[1]  # 1 − 0.9·2 = −0.8: y flips sign every step
     assert np.all(np.sign(theory.paths.gd[1:5, 1]) == [-1, 1, -1, 1])

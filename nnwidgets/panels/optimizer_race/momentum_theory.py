@@ -105,7 +105,7 @@ class MomentumTheoryState(PanelState):
         """The sentences under the plots: the curvatures, the zig-zag factor, rates and steps, the optima."""
         lo, hi = (float(v) for v in self.curvatures)
         y_factor = 1 - self.lr * hi
-        zig = text.ZIGZAG if y_factor < 0 else text.NO_ZIGZAG
+        zig = text.ZIGZAG if y_factor < 0 else text.NO_ZIGZAG.format(half=number(1 / hi))
 
         def steps(k):
             return text.STEPS_NEVER.format(horizon=HORIZON) if k is None else text.STEPS_TAKEN.format(k=k)

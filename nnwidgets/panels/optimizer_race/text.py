@@ -114,7 +114,7 @@ CURVATURES = ("κ = {kappa}: the bowl x²/κ + y² curves {lo} along x and {hi} 
 GD_LINE = ("Plain GD, lr {lr}: y × (1 − lr·λmax) = {fy}{zig}, x × (1 − lr·λmin) = {fx} per step: "
            "rate {rate}, {steps} to {tol} of the start's distance.")
 ZIGZAG = " (negative: y overshoots and flips sign every step, the zig-zag)"
-NO_ZIGZAG = ""
+NO_ZIGZAG = " (no overshoot yet: above lr = 1/λmax = {half} y flips sign every step, the zig-zag)"
 MOMENTUM_LINE = ("Momentum, lr {lr}, β {beta}: rate {rate} (the spectral radius of the 2 x 2 iteration matrix), "
                  "{steps}.")
 STEPS_TAKEN = "{k} steps"
