@@ -11,9 +11,53 @@ WRONG = "#d62728"
 INK = "#222222"
 
 
+class _KeepsPythonValues:
+    """A slider that refuses an old value coming back from the browser as if the user had moved it.
+
+    The browser's slider reports its position whenever that differs from its value by float noise
+    (0.7 -> 0.7000000000000001 on a drawn slider; a log slider reports on every draw). If Python set
+    the slider meanwhile (a cell loads a preset while the page is still drawing the panel), the report
+    carries the value from before; taken as a move, it would undo the cell. So a value from the
+    browser that matches one Python set earlier, and not the latest, is dropped before it reaches
+    the slider, and the browser is sent the kernel's value again. (A user whose very first move after
+    such a change lands exactly on the earlier value sees the slider return once; the next move is taken.)
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._python_values = [self.value]  # values Python set since the browser last sent one
+        self.observe(self._record, names="value")
+
+    def _record(self, change):
+        if "value" in self._property_lock:  # ipywidgets is applying a value the browser sent
+            self._python_values = [change["new"]]
+        else:
+            self._python_values = [*self._python_values[-31:], change["new"]]
+
+    def set_state(self, sync_data):
+        if "value" in sync_data and self._stale(sync_data["value"]):
+            sync_data = {key: value for key, value in sync_data.items() if key != "value"}
+            self._python_values = [self.value]
+            self.send_state("value")
+        super().set_state(sync_data)
+
+    def _stale(self, value) -> bool:
+        if not isinstance(value, float) or from_control(value, self.value) is None:
+            return False
+        return any(from_control(value, old) is None for old in self._python_values[:-1] if isinstance(old, float))
+
+
+class FloatSlider(_KeepsPythonValues, widgets.FloatSlider):
+    """ipywidgets' FloatSlider that never lets an old browser value undo a value set in Python."""
+
+
+class FloatLogSlider(_KeepsPythonValues, widgets.FloatLogSlider):
+    """ipywidgets' FloatLogSlider that never lets an old browser value undo a value set in Python."""
+
+
 def float_slider(description: str, value: float, css_class: str, lo=-2.0, hi=2.0, step=0.05):
     """A keyboard-operable slider whose step grid passes through ``value`` (see ``anchor``)."""
-    slider = widgets.FloatSlider(min=lo, max=hi, step=step, description=description, readout_format=".2f",
+    slider = FloatSlider(min=lo, max=hi, step=step, description=description, readout_format=".2f",
                                  continuous_update=True, layout=widgets.Layout(width="300px"))
     slider.add_class(css_class)
     slider._nnw_range = (lo, hi)
@@ -23,7 +67,7 @@ def float_slider(description: str, value: float, css_class: str, lo=-2.0, hi=2.0
 
 def log_slider(description: str, value: float, css_class: str, lo=-4.0, hi=1.0, step=0.05):
     """A base-10 log slider (learning rates) whose exponent grid passes through ``value`` (see ``anchor``)."""
-    slider = widgets.FloatLogSlider(min=lo, max=hi, step=step, base=10, description=description,
+    slider = FloatLogSlider(min=lo, max=hi, step=step, base=10, description=description,
                                     readout_format=".3g", continuous_update=True, layout=widgets.Layout(width="300px"))
     slider.add_class(css_class)
     slider._nnw_range = (lo, hi)
@@ -52,7 +96,9 @@ def _anchor_grid(slider, value: float, shown: float) -> None:
     if slider.min <= value <= slider.max and abs(steps - round(steps)) < 1e-6:  # already on the grid
         slider.value = shown
         return
-    with slider.hold_trait_notifications():
+    # one message to the browser: sent one by one, each of min, max and value would make the browser
+    # re-snap the slider on a half-updated grid and send that snapped value back as if the user moved it
+    with slider.hold_sync(), slider.hold_trait_notifications():
         slider.max = max(slider.max, value + step * math.ceil((hi - value) / step - 1e-9))
         slider.min = value - step * math.ceil((value - lo) / step - 1e-9)
         slider.max = value + step * math.ceil((hi - value) / step - 1e-9)
@@ -87,13 +133,15 @@ def bind(state, name: str, control, *, shown=None, parsed=None) -> None:
     """
     shown = shown or (lambda value: value)
     syncing = []
+    slider = isinstance(control, (widgets.FloatSlider, widgets.FloatLogSlider))
+    control.add_class(f"nnw-set-{name}")
 
     def to_control(change):
         if syncing:
             return
         syncing.append(True)
         try:
-            if isinstance(control, (widgets.FloatSlider, widgets.FloatLogSlider)):
+            if slider:
                 anchor(control, shown(change["new"]))
             else:
                 control.value = shown(change["new"])

@@ -15,8 +15,10 @@ Every panel and every tab keeps what the learner controls in a ``PanelState``:
 from __future__ import annotations
 
 import base64
+import itertools
 import math
 import numbers
+import weakref
 
 import numpy as np
 from traitlets import HasTraits, TraitError, Unicode
@@ -226,6 +228,13 @@ class PanelState(HasTraits):
 
 
 _MISSING = object()
+_LIVE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # creation number -> panel
+_SERIAL = itertools.count()
+
+
+def live_panels() -> list:
+    """Every panel object still alive in this process, oldest first (the browser tests compare their states)."""
+    return [_LIVE[n] for n in sorted(_LIVE.keys())]
 
 
 class Panel:
@@ -238,6 +247,11 @@ class Panel:
     """
 
     TABS: tuple[str, ...] = ()
+
+    def __new__(cls, *args, **kwargs):
+        obj = super().__new__(cls)
+        _LIVE[next(_SERIAL)] = obj
+        return obj
 
     @property
     def tabs(self) -> tuple[str, ...]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,7 +44,8 @@ def free_port() -> int:
 @contextlib.contextmanager
 def voila(notebook: Path, timeout: float = 90):
     """Serve ``notebook`` with Voila on 127.0.0.1; yields the page URL."""
-    with _server(["voila", notebook.name, "--no-browser", "--Voila.ip=127.0.0.1", "--show_tracebacks=True"],
+    with _server(["voila", notebook.name, "--no-browser", "--Voila.ip=127.0.0.1", "--show_tracebacks=True",
+                  "--Voila.connection_dir_root={runtime}"],
                  notebook.parent, timeout) as url:
         yield url
 
@@ -51,7 +54,8 @@ def voila(notebook: Path, timeout: float = 90):
 def jupyterlab(root: Path, timeout: float = 90):
     """Run JupyterLab on 127.0.0.1 without a token, rooted at ``root``; yields the server URL."""
     args = ["jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
-            f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+            f"--ServerApp.root_dir={root}", "--ServerApp.disable_check_xsrf=True",
+            "--LabApp.news_url=", "--LabApp.check_for_updates_class="
             "jupyterlab.NeverCheckForUpdate"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
@@ -59,13 +63,22 @@ def jupyterlab(root: Path, timeout: float = 90):
         yield url
 
 
+#: server URL -> its Jupyter runtime folder (the kernels' connection files), for ``kernel_run``
+RUNTIME_DIRS: dict[str, Path] = {}
+
+
 @contextlib.contextmanager
 def _server(args: list[str], cwd: Path, timeout: float):
     port = free_port()
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"nnw-server-{port}.log", "w+")
+    tmp = Path(os.environ.get("TMPDIR", "/tmp"))
+    log = open(tmp / f"nnw-server-{port}.log", "w+")
+    runtime = Path(tempfile.mkdtemp(prefix=f"nnw-runtime-{port}-", dir=tmp))
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)}
+    args = [arg.replace("{runtime}", str(runtime)) for arg in args]
     process = subprocess.Popen([sys.executable, "-m", *args, f"--port={port}"], cwd=cwd, stdout=log,
-                               stderr=subprocess.STDOUT)
+                               stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/"
+    RUNTIME_DIRS[url] = runtime
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -85,6 +98,8 @@ def _server(args: list[str], cwd: Path, timeout: float):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+        RUNTIME_DIRS.pop(url, None)
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -138,3 +153,42 @@ def kernel_state(page, expected_part: dict) -> dict:
     check = " && ".join(f"s[{json.dumps(k)}] !== undefined && JSON.stringify(s[{json.dumps(k)}]) === "
                         f"{json.dumps(json.dumps(v, separators=(',', ':')))}" for k, v in expected_part.items())
     return kernel_state_when(page, check)
+
+
+def kernel_run(url: str, code: str, timeout: float = 120) -> str:
+    """Run ``code`` in the one kernel the server at ``url`` runs (as a second client, beside the page);
+    returns what it printed. Reading the kernel this way needs nothing from the page under test."""
+    from jupyter_client import BlockingKernelClient
+
+    files = sorted(RUNTIME_DIRS[url].rglob("kernel-*.json"))
+    if len(files) != 1:
+        raise AssertionError(f"expected one kernel behind {url}, found {[f.name for f in files]}")
+    client = BlockingKernelClient()
+    client.load_connection_file(str(files[0]))
+    client.start_channels()
+    try:
+        printed: list[str] = []
+        reply = client.execute_interactive(code, timeout=timeout, allow_stdin=False,
+                                           output_hook=lambda msg: _collect(msg, printed))
+        if reply["content"]["status"] != "ok":
+            raise AssertionError(f"kernel code failed: {reply['content'].get('evalue')}\n{''.join(printed)}")
+        return "".join(printed)
+    finally:
+        client.stop_channels()
+
+
+def _collect(msg: dict, printed: list[str]) -> None:
+    if msg["msg_type"] == "stream":
+        printed.append(msg["content"]["text"])
+    elif msg["msg_type"] == "error":
+        printed.append("\n".join(msg["content"]["traceback"]))
+
+
+#: kernel code printing ``to_dict()`` of every live panel, oldest first, as one JSON line
+PANEL_STATES_CODE = ("import json as _j; from nnwidgets.panels._state import live_panels as _lp\n"
+                     "print(_j.dumps([[type(_p).__name__, _p.to_dict()] for _p in _lp()]))")
+
+
+def panel_states(url: str) -> list:
+    """``[[class name, to_dict()], ...]`` for every panel alive in the kernel behind ``url``."""
+    return json.loads(kernel_run(url, PANEL_STATES_CODE).strip().splitlines()[-1])
