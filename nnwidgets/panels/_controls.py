@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import math
 
 import ipywidgets as widgets
@@ -40,6 +41,13 @@ class _KeepsPythonValues:
             self._python_values = [self.value]
             self.send_state("value")
         super().set_state(sync_data)
+
+    def send_state(self, key=None):
+        """Send the range before the value: the browser moves its slider on each key in the order they come,
+        and a value applied before its new range is snapped to the old step grid and sent back as a move."""
+        if isinstance(key, (set, frozenset, list, tuple)) and "value" in key:
+            key = sorted(key, key=lambda name: name == "value")
+        super().send_state(key)
 
     def _stale(self, value) -> bool:
         if not isinstance(value, float) or from_control(value, self.value) is None:
@@ -96,8 +104,8 @@ def _anchor_grid(slider, value: float, shown: float) -> None:
     if slider.min <= value <= slider.max and abs(steps - round(steps)) < 1e-6:  # already on the grid
         slider.value = shown
         return
-    # one message to the browser: sent one by one, each of min, max and value would make the browser
-    # re-snap the slider on a half-updated grid and send that snapped value back as if the user moved it
+    # one message to the browser, range first (see ``send_state``): sent one by one, each of min, max and
+    # value would make the browser re-snap the slider on a half-updated grid and send that back as a move
     with slider.hold_sync(), slider.hold_trait_notifications():
         slider.max = max(slider.max, value + step * math.ceil((hi - value) / step - 1e-9))
         slider.min = value - step * math.ceil((value - lo) / step - 1e-9)
@@ -118,8 +126,21 @@ def from_control(value, current):
     return value
 
 
+_BOUND = itertools.count()
+
 #: what ``parsed`` returns for a control value that names no new setting (a "(your data)" entry, say)
 KEEP = object()
+
+
+def shows_setting(control, state, name: str, shown=None) -> None:
+    """Record that ``control`` shows ``shown(state.name)`` (``bind`` does it; views wiring a control by hand too).
+
+    The control gets a ``nnw-bind-N`` class: the browser tests find it on the page and compare what it shows
+    with what the kernel's state holds.
+    """
+    key = next(_BOUND)
+    control.add_class(f"nnw-bind-{key}")
+    control._nnw_bound = (state, name, shown or (lambda value: value), key)
 
 
 def bind(state, name: str, control, *, shown=None, parsed=None) -> None:
@@ -135,6 +156,7 @@ def bind(state, name: str, control, *, shown=None, parsed=None) -> None:
     syncing = []
     slider = isinstance(control, (widgets.FloatSlider, widgets.FloatLogSlider))
     control.add_class(f"nnw-set-{name}")
+    shows_setting(control, state, name, shown)
 
     def to_control(change):
         if syncing:

@@ -192,3 +192,56 @@ PANEL_STATES_CODE = ("import json as _j; from nnwidgets.panels._state import liv
 def panel_states(url: str) -> list:
     """``[[class name, to_dict()], ...]`` for every panel alive in the kernel behind ``url``."""
     return json.loads(kernel_run(url, PANEL_STATES_CODE).strip().splitlines()[-1])
+
+
+#: kernel code printing, for every control wired with ``bind`` in a live panel (key: its ``nnw-bind-N`` class),
+#: the setting, the state's value as the control should show it, and what the kernel's widget holds
+CONTROLS_CODE = """
+import json as _j
+from nnwidgets.panels._state import jsonable as _js, live_panels as _lp
+def _walk(w, seen):
+    if id(w) in seen:
+        return
+    seen.add(id(w))
+    yield w
+    for c in getattr(w, "children", None) or ():
+        yield from _walk(c, seen)
+_out = {}
+for _p in _lp():
+    for _w in _walk(_p.view, set()):
+        _b = getattr(_w, "_nnw_bound", None)
+        if _b:
+            _s, _n, _shown, _k = _b
+            _v = getattr(_s, _n)
+            _out[f"nnw-bind-{_k}"] = {"setting": _n, "state": _js(_v), "expected": _js(_shown(_v)),
+                                      "value": _js(_w.value), "label": getattr(_w, "label", None),
+                                      "kind": type(_w).__name__}
+print(_j.dumps(_out))
+"""
+
+
+def kernel_controls(url: str) -> dict:
+    """``{"nnw-bind-N": {setting, state, expected, value, label, kind}}`` for every bound control in the kernel."""
+    return json.loads(kernel_run(url, CONTROLS_CODE).strip().splitlines()[-1])
+
+
+#: page code: what every bound control shows (slider readout, box ticked, option chosen, button down, text)
+PAGE_CONTROLS_JS = """
+() => Object.fromEntries([...document.querySelectorAll('[class*="nnw-bind-"]')].map(el => {
+  const key = [...el.classList].find(c => c.startsWith('nnw-bind-'));
+  const q = s => el.querySelector(s);
+  const select = q('select');
+  return [key, {
+    tag: el.tagName, classes: el.className,
+    readout: q('.widget-readout') ? q('.widget-readout').textContent : null,
+    checked: q('input[type=checkbox]') ? q('input[type=checkbox]').checked : null,
+    selected: select ? (select.multiple ? [...select.selectedOptions].map(o => o.text)
+                        : (select.selectedIndex >= 0 ? select.options[select.selectedIndex].text : '')) : null,
+    active: el.tagName === 'BUTTON' ? el.classList.contains('mod-active')
+            : (q('button.mod-active') ? q('button.mod-active').textContent : null),
+    text: q('input[type=text], textarea') ? q('input[type=text], textarea').value : null,
+    visible: el.offsetParent !== null && el.getBoundingClientRect().width > 0,
+    disabled: el.classList.contains('mod-disabled') || !!q('[disabled]') || el.hasAttribute('disabled'),
+  }];
+}))
+"""

@@ -19,6 +19,7 @@ from .._controls import (
     from_control,
     log_slider,
     message_html,
+    shows_setting,
 )
 from . import text
 from .board import color, leaderboard_html
@@ -78,6 +79,7 @@ class RaceView:
             bind(state, "step" if name == "play" else name, c[name])
         for axis, name in enumerate(("x0", "y0")):
             c[name].observe(lambda ch, axis=axis: self._move_start(axis, ch["new"]), names="value")
+            shows_setting(c[name], state, "start", lambda start, axis=axis: start[axis])
         return c
 
     def _build_racers(self):
@@ -89,6 +91,7 @@ class RaceView:
                                   layout=widgets.Layout(width="110px"))
             on.add_class(f"nnw-on-{key.lower()}")
             on.observe(lambda ch, key=key: self._edit("enabled", {**self.state.enabled, key: ch["new"]}), names="value")
+            shows_setting(on, self.state, "enabled", lambda enabled, key=key: enabled.get(key, True))
             self.racer_toggles[key] = on
             swatch = widgets.HTML(f"<span style='color:{color(key)};font-size:20px'>●</span>")
             if is_transformation(value):
@@ -103,6 +106,7 @@ class RaceView:
                     sliders[name].readout_format = ".4g"
             for name, slider in sliders.items():
                 slider.observe(lambda ch, key=key, name=name: self._hyper(key, name, ch["new"]), names="value")
+                shows_setting(slider, self.state, "optimizers", lambda o, key=key, name=name: o[key][name])
             self.racer_controls[key] = sliders
             rows.append(widgets.HBox([swatch, on, *sliders.values()]))
         self.racers.children = rows
