@@ -24,6 +24,8 @@ SHOTS = {  # file name -> code of the one notebook cell
     "backprop_affine.png": 'g = nw.BackpropStepper.preset("affine")\ng.position = 11\ng',
     "optimizer_race.png": 'r = nw.OptimizerRace(surface="dlfs", start=(-7.0, 2.0), steps=30)\nr.step = 12\nr',
     "optimizer_model.png": 'r = nw.OptimizerRace()\nr.open_tab("real model")\nr',
+    "optimizer_momentum.png": 'r = nw.OptimizerRace()\nr.open_tab("momentum theory")\nr',
+    "backprop_softmax.png": 'g = nw.BackpropStepper.preset("softmax_with_loss")\ng.position = g.total_steps\ng',
 }
 
 
@@ -49,8 +51,13 @@ def main(*names, chromium=None):
             path.write_text(notebook(code))
             with voila(path) as url, chromium_page(chromium, width=1000, height=1700) as page:
                 page.goto(url, timeout=120_000)
-                page.wait_for_function("() => { const c = document.querySelector('canvas.nnwidgets-canvas');"
-                                       " return c && Number(c.dataset.frame) >= 1; }", timeout=120_000)
+                # a drawn canvas, or (a tab without one, such as the conv tracer) the panel's widgets
+                page.wait_for_function("() => [...document.querySelectorAll('canvas.nnwidgets-canvas')]"
+                                       ".some(c => Number(c.dataset.frame) >= 1 && c.offsetParent !== null)"
+                                       " || [...document.querySelectorAll('.widget-tab .widget-dropdown')]"
+                                       ".some(d => d.offsetParent !== null)",
+                                       timeout=120_000)
+                page.wait_for_timeout(1500)
                 page.wait_for_timeout(500)
                 page.locator(".jp-OutputArea-output").first.screenshot(path=str(out / name))
                 print(f"wrote {out / name}")

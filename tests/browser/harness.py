@@ -185,8 +185,9 @@ def _collect(msg: dict, printed: list[str]) -> None:
 
 
 #: kernel code printing ``to_dict()`` of every live panel, oldest first, as one JSON line
-PANEL_STATES_CODE = ("import json as _j; from nnwidgets.panels._state import live_panels as _lp\n"
-                     "print(_j.dumps([[type(_p).__name__, _p.to_dict()] for _p in _lp()]))")
+#: (a panel built from a Python function cannot be saved by ``to_dict``: its settings are read all the same)
+PANEL_STATES_CODE = ("import json as _j; from nnwidgets.panels._state import PanelState as _PS, live_panels as _lp\n"
+                     "print(_j.dumps([[type(_p).__name__, _PS.to_dict(_p)] for _p in _lp()]))")
 
 
 def panel_states(url: str) -> list:
@@ -244,4 +245,19 @@ PAGE_CONTROLS_JS = """
     disabled: el.classList.contains('mod-disabled') || !!q('[disabled]') || el.hasAttribute('disabled'),
   }];
 }))
+"""
+
+
+#: page code: visible texts cut by their box (a label or readout that scrolls, a button whose text is wider
+#: than its inside: Chromium reports a button's scrollWidth as its clientWidth, so its text is measured)
+CLIPPED_TEXT_JS = """
+() => [...document.querySelectorAll('label, .widget-label, .widget-readout, button, .lm-TabBar-tabLabel,'
+                                    + ' .widget-html-content, td, th')]
+  .filter(el => el.offsetParent !== null && el.innerText && el.innerText.trim())
+  .map(el => { const r = document.createRange(); r.selectNodeContents(el);
+               const cs = getComputedStyle(el);
+               const inside = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+               return {text: el.innerText.trim().slice(0, 60), width: r.getBoundingClientRect().width, inside,
+                       scroll: el.scrollWidth, client: el.clientWidth, button: el.tagName === 'BUTTON'}; })
+  .filter(e => e.scroll > e.client + 1 || (e.button && e.width > e.inside + 1))
 """
