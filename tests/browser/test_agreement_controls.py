@@ -1,7 +1,8 @@
 """Every control of every panel, moved in the browser, leaves the page showing what the kernel holds (issue 12, test 2).
 
 For each panel, on each tab: every slider gets a key press, every box a click, every dropdown another option,
-every toggle another button, every plain button a click, and the plot a click. After each action the kernel
+every toggle another button, every plain button a click, and the plot a click. Each tab is also checked for
+text cut by its box (a label, readout, button or table cell) at the default width. After each action the kernel
 is asked (as a second client, not through the page) for every bound control's setting, and each control on the
 page must show it: a slider's readout to its last shown digit, a box ticked or not, the option chosen, the
 button down, the text.
@@ -11,7 +12,7 @@ from decimal import Decimal
 
 import nbformat
 import pytest
-from harness import PAGE_CONTROLS_JS, chromium_page, kernel_controls, kernel_run, voila
+from harness import CLIPPED_TEXT_JS, PAGE_CONTROLS_JS, chromium_page, kernel_controls, kernel_run, voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -52,6 +53,9 @@ def test_every_control_shows_what_the_kernel_holds(page, tmp_path, panel):
                 page.query_selector_all(".lm-TabBar-tab")[t].click()
                 settle(page, url)
                 checked |= agree(page, url, f"after opening tab {t}")
+            page.wait_for_timeout(500)
+            clipped = page.evaluate(CLIPPED_TEXT_JS)
+            assert not clipped, f"{panel}, tab {t}: text cut by its box at the default width: {clipped}"
             last_start = start_of_race(url) if panel == "race" else None
             for what in act_on_every_control(page):
                 settle(page, url)
