@@ -56,7 +56,9 @@ class ConvView(widgets.VBox):
         self.network = NetworkView(state.network)
         self.controls = self._build_controls()
         c = self.controls
-        widgets.jslink((self.play, "value"), (c["position"], "value"))
+        # Play is bound in the kernel, not with jslink: a front-end link copied the Play's 0 into the
+        # output-cell slider when the page was drawn, undoing a position set in Python (lesson 05)
+        bind(state, "position", self.play)
         step = widgets.Button(description=text.STEP, layout=widgets.Layout(width="80px"))
         step.on_click(lambda _: self._try("position", (state.position + 1) % state.output_cells))
         left = widgets.VBox([c[n] for n in ("mode", "H", "W", "C", "kH", "kW")])
@@ -93,7 +95,7 @@ class ConvView(widgets.VBox):
             "position": _slider(text.POSITION, 0, 0, max(state.output_cells - 1, 0), "nnw-position"),
             "layers": self.network.text,
         }
-        self.play = widgets.Play(min=0, max=c["position"].max, interval=500)
+        self.play = widgets.Play(value=state.position, min=0, max=c["position"].max, interval=500)
         c["mode"].style.button_width = "80px"
         for name in ("mode", "padding", "ceil_mode", "numbers", "flip"):
             c[name].add_class(f"nnw-{name.replace('_', '-')}")
@@ -153,10 +155,11 @@ class ConvView(widgets.VBox):
         c["ceil_mode"].disabled = state.mode == "conv"
         c["C"].max = max(16, min(state.channels, MAX_CHANNELS))
         c["padding"].value = state.padding if state.padding in PADDING_OPTIONS else None  # a pair: no option
-        position, last = c["position"], max(state.output_cells - 1, 0)
-        position.max = max(position.max, last)  # widen, move, then narrow: the slider never clamps the value
-        position.value = state.position
-        position.max = self.play.max = last
+        last = max(state.output_cells - 1, 0)
+        for control in (c["position"], self.play):  # widen, move, then narrow: the slider never clamps the value
+            control.max = max(control.max, last)
+            control.value = state.position
+            control.max = last
 
     def _clicked(self, axes, x, y):
         """A click on the output picks that output cell; on the input, that input cell."""
