@@ -93,6 +93,7 @@ function drawMark(ctx, t, m, cache) {
 function render({ model, el }) {
   const canvas = document.createElement("canvas");
   canvas.className = "nnwidgets-canvas";
+  el.style.minWidth = "0"; el.style.maxWidth = "100%";
   canvas.dataset.frame = "0";
   el.appendChild(canvas);
   const ctx = canvas.getContext("2d");
@@ -104,7 +105,8 @@ function render({ model, el }) {
     const width = model.get("width"), height = model.get("height"), ratio = model.get("pixel_ratio");
     if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
       canvas.width = Math.round(width * ratio); canvas.height = Math.round(height * ratio);
-      canvas.style.width = `${width}px`; canvas.style.height = `${height}px`;
+      // at most as wide as the output area (a wide graph shrinks instead of being cut), the height following
+      canvas.style.width = `${width}px`; canvas.style.maxWidth = "100%"; canvas.style.height = "auto";
     }
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, height);
@@ -134,9 +136,8 @@ function render({ model, el }) {
     // report clicks in data coordinates of the axes under the pointer (panels use them to pick cells)
     const rect = canvas.getBoundingClientRect();
     const px = event.clientX - rect.left, py = event.clientY - rect.top;
-    const width = model.get("width"), height = model.get("height");
     model.get("axes").forEach((box, index) => {
-      const fx = px / width, fy = 1 - py / height;
+      const fx = px / rect.width, fy = 1 - py / rect.height;  // the canvas may be drawn smaller than its size
       if (fx < box.x0 || fx > box.x1 || fy < box.y0 || fy > box.y1 || box.xlog || box.ylog) return;
       const x = box.xlim[0] + (fx - box.x0) / (box.x1 - box.x0) * (box.xlim[1] - box.xlim[0]);
       const y = box.ylim[0] + (fy - box.y0) / (box.y1 - box.y0) * (box.ylim[1] - box.ylim[0]);
