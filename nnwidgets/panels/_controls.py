@@ -221,7 +221,7 @@ def table_html(header, rows, css_class: str, bad_rows=(), highlight="#fde2e2") -
     head = "".join(f"<th style='padding:2px 8px'>{h}</th>" for h in header)
     body = "".join(
         f"<tr style='background:{highlight if i in bad_rows else 'transparent'}'>"
-        + "".join(f"<td style='padding:2px 8px;text-align:right;font-family:monospace'>{c}</td>" for c in row)
+        + "".join(f"<td style='padding:2px 8px;text-align:right;font-family:monospace;white-space:nowrap'>{c}</td>" for c in row)
         + "</tr>"
         for i, row in enumerate(rows)
     )
