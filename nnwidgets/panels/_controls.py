@@ -216,12 +216,15 @@ def equation(w1: float, w2: float, b: float, inputs=("x1", "x2")) -> str:
     return f"{term(w1, True)}·{inputs[0]}{term(w2)}·{inputs[1]}{term(b)}"
 
 
+CELL_STYLE = "padding:2px 8px;text-align:right;font-family:monospace;white-space:nowrap"  # a cell never wraps
+
+
 def table_html(header, rows, css_class: str, bad_rows=(), highlight="#fde2e2") -> str:
     """An HTML table; ``bad_rows`` get the ``highlight`` background (pink: wrong)."""
     head = "".join(f"<th style='padding:2px 8px'>{h}</th>" for h in header)
     body = "".join(
         f"<tr style='background:{highlight if i in bad_rows else 'transparent'}'>"
-        + "".join(f"<td style='padding:2px 8px;text-align:right;font-family:monospace;white-space:nowrap'>{c}</td>" for c in row)
+        + "".join(f"<td style='{CELL_STYLE}'>{c}</td>" for c in row)
         + "</tr>"
         for i, row in enumerate(rows)
     )

@@ -15,9 +15,16 @@ _PX_TO_PT = 0.72  # figures are made at 100 dpi: one CSS pixel is 0.72 pt
 
 
 def _floats(values) -> list:
-    """Numbers for JSON, rounded to 5 decimals; non-finite ones become None (a gap in a line)."""
+    """Numbers for JSON, rounded to 5 decimals or 6 significant digits, whichever keeps more (so a loss of 3e-9
+    on a log axis stays 3e-9, not 0); non-finite ones become None (a gap in a line)."""
     array = np.asarray(values, dtype=float).ravel()
-    out = np.round(array, 5).tolist()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(array)))
+    decimals = np.clip(np.where(np.isfinite(magnitude), 5 - magnitude, 5), 5, 300)
+    scale = 10.0 ** decimals
+    with np.errstate(invalid="ignore", over="ignore"):
+        rounded = np.round(array * scale) / scale
+    out = np.where(np.isfinite(rounded), rounded, array).tolist()
     if not np.isfinite(array).all():
         out = [v if math.isfinite(v) else None for v in out]
     return out
