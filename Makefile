@@ -29,11 +29,13 @@ test: $(VENV)/.installed-test
 		--nbval-cell-timeout=300 -p no:cacheprovider -rs $(PYTEST_ARGS)
 
 ## bench: browser latency, kernel update time, cold start and compute comparisons -> benchmarks/results.json;
-##        grading throughput -> grade_results.json; the playground -> playground_results.json
+##        grading throughput -> grade_results.json; the playground -> playground_results.json;
+##        then writes the README's benchmark tables from those files
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/grade_bench.py
 	$(BIN)/python benchmarks/playground_bench.py
+	$(BIN)/python benchmarks/readme_tables.py
 
 ## lessons: re-execute the lesson notebooks in place (commit the result)
 lessons: $(VENV)/.installed-test

@@ -9,6 +9,7 @@ Timings are medians; nothing here is asserted.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -118,13 +119,34 @@ def kernel_timings(code, update):
     return {**timing, "cold_start_s": cold}
 
 
-def median_time(fn, repeat):
+SPREADS: dict = {}  # name -> {"min", "max", "runs"} of the last timed comparisons, saved as "<name>_spread"
+
+
+def median_time(fn, repeat, name=None):
+    """Median wall time of ``repeat`` calls; with ``name``, the spread is kept for the README tables."""
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
+    if name:
+        SPREADS[name] = {"min": min(times), "max": max(times), "runs": repeat}
     return statistics.median(times)
+
+
+def machine() -> dict:
+    """Cores, CPU model, memory, versions and the JAX device the run used."""
+    import platform
+
+    import jax
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() \
+        else platform.processor()
+    memory = (os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")) / 2**30 if hasattr(os, "sysconf") else None
+    return {"cores": os.cpu_count(), "cpu": cpu, "memory_gb": round(memory, 1) if memory else None,
+            "python": platform.python_version(), "jax": jax.__version__, "numpy": np.__version__,
+            "jax_backend": jax.default_backend(), "jax_device": str(jax.devices()[0])}
 
 
 def xor_numpy_seed(params, x, t, lr=0.1, epochs=20000):
@@ -214,8 +236,8 @@ def race_comparison(steps=1000):
 
     race(dlfs, (-7.0, 2.0), racers(), steps)  # compile once
     lrs = iter(np.linspace(0.01, 0.1, 1000))
-    jax_s = median_time(lambda: race(dlfs, (-7.0, 2.0), racers(next(lrs)), steps), 21)
-    numpy_s = median_time(lambda: race_numpy((-7.0, 2.0), KINDS, hps, steps), 5)
+    jax_s = median_time(lambda: race(dlfs, (-7.0, 2.0), racers(next(lrs)), steps), 21, "race_jax_s")
+    numpy_s = median_time(lambda: race_numpy((-7.0, 2.0), KINDS, hps, steps), 5, "race_numpy_s")
     ours = race(dlfs, (-7.0, 2.0), racers(), steps)
     # Agreement over the first 300 steps: later, coordinates reach float32's underflow (~1e-38) and RMSProp's
     # decaying v makes float64 unstable near the minimum (|1 − 2·lr/√v| > 1), so the two legitimately part.
@@ -236,8 +258,9 @@ def compute_comparisons():
     started = time.perf_counter()
     first = nw.train_mlp(x, t, epochs=20000, seed=0, progress=False)
     first_call = time.perf_counter() - started
-    jitted = median_time(lambda: nw.train_mlp(x, t, epochs=20000, seed=0, progress=False), 7)
-    numpy_loop = median_time(lambda: xor_numpy_seed(first.init_params, x.astype(float), t.astype(float)), 3)
+    jitted = median_time(lambda: nw.train_mlp(x, t, epochs=20000, seed=0, progress=False), 7, "xor_train_jax_s")
+    numpy_loop = median_time(lambda: xor_numpy_seed(first.init_params, x.astype(float), t.astype(float)), 5,
+                             "xor_train_numpy_seed_s")
     w, b = np.float32([0.5, 0.5]), np.float32(-0.7)
     perceptron_forward(GATE_INPUTS, w, b)
     dispatch = median_time(lambda: jax.block_until_ready(perceptron_forward(GATE_INPUTS, w, b)), 2000)
@@ -249,15 +272,17 @@ def compute_comparisons():
         import torch
 
         out["torch_version"] = torch.__version__
-        out["xor_train_torch_seed_s"] = median_time(xor_torch_seed, 1)
+        out["xor_train_torch_seed_s"] = median_time(xor_torch_seed, 5, "xor_train_torch_seed_s")
         out["torch_over_jax"] = out["xor_train_torch_seed_s"] / jitted
     except ImportError:
         out["torch_version"] = None
+    out.update({f"{name}_spread": spread for name, spread in SPREADS.items()})
     return out
 
 
 def main():
-    results = {"panels": {}, "compute": {}, "cold_start_s": None}
+    results = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "panels": {}, "compute": {},
+               "cold_start_s": None}
     for name, (code, slider, update) in PANELS.items():
         row = kernel_timings(code, update)
         if Path(CHROMIUM).exists():
@@ -269,6 +294,7 @@ def main():
     results["compute"] = compute_comparisons()
     (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(report(results))
+    print("then: python benchmarks/readme_tables.py (make bench runs it) writes the README's tables")
 
 
 def report(results) -> str:
