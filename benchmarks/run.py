@@ -25,8 +25,9 @@ from harness import chromium_page, open_panel, press_and_time, voila  # noqa: E4
 CHROMIUM = "/usr/bin/chromium"
 PRESSES = 30
 # A person stepping with the arrow keys: the next press comes 150 ms after the canvas redrew. Presses
-# sent the instant the canvas redraws are measured too ("back-to-back"): ipywidgets' front end then
-# holds the new value until the kernel reports idle for the previous message, which adds ~40 ms.
+# sent the instant the canvas redraws are measured too ("back-to-back"). Those used to take ~40 ms more:
+# Nagle's algorithm held the server's websocket frames for the browser's delayed ACK (measured and fixed by
+# the nnwidgets.server TCP_NODELAY extension; see docs/upstream_tcp_nodelay.md).
 PACE_MS = 150
 
 # A 15-node graph for the backprop stepper; the presses step across the forward/backward boundary.
