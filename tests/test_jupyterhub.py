@@ -234,6 +234,8 @@ def _run_lesson(url: str, name: str, token: str) -> list[dict]:
                  "os.environ['NNWIDGETS_CLASSROOM'], os.getcwd(), os.environ['JAX_COMPILATION_CACHE_DIR'])")
         results = [_execute(ws, session_id, probe)]
         results += [_execute(ws, session_id, cell.source) for cell in notebook.cells if cell.cell_type == "code"]
+        memory = _execute(ws, session_id, "import psutil; print(psutil.Process().memory_info().rss / 2**20)")
+        print(f"{name}'s kernel: {float(memory['stdout']):.0f} MB resident after lesson 01")
     finally:
         ws.close()
     requests.delete(f"{base}/sessions/{started.json()['id']}", headers=auth, timeout=30)
@@ -279,11 +281,87 @@ def test_three_students_run_lesson_01_through_the_hub(hub):
             assert cell["reply"] == "ok" and not cell["errors"], f"{name}, code cell {number}: {cell}"
         assert AND_TABLE in cells[1]["stdout"], f"{name}'s AND table:\n{cells[1]['stdout']}"
         assert (home / LESSON.name).exists(), f"the lesson did not land in {name}'s own home"
+        cache = home / ".cache" / "jax"
+        entries = len(list(cache.iterdir())) if cache.is_dir() else 0
+        print(f"{name}'s JAX cache: {entries} entries after lesson 01")
+        assert entries > 0, f"nothing in {name}'s own JAX cache {cache}"
 
     # A student's token opens only their own server.
     foreign = requests.get(f"{url}/user/{STUDENTS[1]}/api/contents", timeout=10,
                            headers={"Authorization": f"token {tokens[STUDENTS[0]]}"}, allow_redirects=False)
     assert foreign.status_code in (302, 403), f"{STUDENTS[0]} reached {STUDENTS[1]}'s server: {foreign.status_code}"
 
+    _print_memory(hub["process"])
     for name in STUDENTS:
         _admin("DELETE", f"{url}/hub/api/users/{name}/server")
+
+
+def _print_memory(process: subprocess.Popen):
+    """The resident memory of each student's server and kernel after lesson 01, for the limits in config.yaml."""
+    for child in psutil.Process(process.pid).children(recursive=True):
+        try:
+            command, rss = " ".join(child.cmdline()), child.memory_info().rss / 2**20
+        except psutil.NoSuchProcess:
+            continue
+        role = "kernel" if "ipykernel" in command else "server" if "singleuser" in command else None
+        if role:
+            print(f"{role} pid {child.pid}: {rss:.0f} MB resident after lesson 01")
+
+
+DEPLOY = REPO / "deploy" / "jupyterhub"
+
+
+def _megabytes(quantity: str) -> float:
+    """A z2jh/KubeSpawner byte quantity (600M, 1G, 512K; powers of 1024) in MB."""
+    units = {"K": 2**-10, "M": 1, "G": 2**10, "T": 2**20}
+    return float(quantity[:-1]) * units[quantity[-1]]
+
+
+def test_z2jh_config_gives_each_student_limits_classroom_mode_and_a_private_cache():
+    yaml = pytest.importorskip("yaml")
+    singleuser = yaml.safe_load((DEPLOY / "config.yaml").read_text())["singleuser"]
+    memory, cpu, env = singleuser["memory"], singleuser["cpu"], singleuser["extraEnv"]
+    assert 0 < _megabytes(memory["guarantee"]) <= _megabytes(memory["limit"])
+    assert _megabytes(memory["limit"]) >= 453, "below the 453 MB a lesson 04 kernel was measured at"
+    assert 0 < cpu["guarantee"] <= cpu["limit"]
+    assert env["NNWIDGETS_CLASSROOM"] == "1"
+    home = singleuser["storage"]["homeMountPath"].rstrip("/")
+    assert singleuser["storage"]["type"] == "dynamic", "every student needs a volume of their own"
+    assert env["JAX_COMPILATION_CACHE_DIR"].startswith(home + "/"), "the JAX cache must live on the student's volume"
+    assert env["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] == "0", "with JAX's 1 s default the cache stays empty"
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "fonts-nanum" in dockerfile and "ENV MATPLOTLIBRC=/etc/nnwidgets/matplotlibrc" in dockerfile
+    assert "COPY deploy/jupyterhub/matplotlibrc /etc/nnwidgets/matplotlibrc" in dockerfile
+
+
+HANGUL_FIGURE = """
+import warnings
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    fig, ax = plt.subplots()
+    ax.set_title("퍼셉트론: z = −0.70")
+    fig.savefig(__import__("io").BytesIO())
+print(sum("missing from font" in str(w.message) for w in caught))
+"""
+
+
+def _missing_glyphs(tmp_path: Path, matplotlibrc: Path) -> int:
+    env = dict(os.environ, MATPLOTLIBRC=str(matplotlibrc), MPLCONFIGDIR=str(tmp_path / "mpl"))
+    done = subprocess.run([sys.executable, "-c", HANGUL_FIGURE], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.split()[-1])
+
+
+def test_image_matplotlibrc_draws_hangul_with_nanum_gothic(tmp_path):
+    from matplotlib import font_manager
+
+    try:
+        font_manager.findfont(font_manager.FontProperties(family=["NanumGothic"]), fallback_to_default=False)
+    except ValueError:
+        print("skipping the Hangul figure test: no NanumGothic here (apt-get install fonts-nanum)")
+        pytest.skip("no NanumGothic here (apt-get install fonts-nanum)")
+    assert _missing_glyphs(tmp_path, tmp_path / "no-such-matplotlibrc") > 0, "matplotlib's defaults draw Hangul?"
+    assert _missing_glyphs(tmp_path, DEPLOY / "matplotlibrc") == 0

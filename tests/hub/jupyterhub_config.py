@@ -44,4 +44,5 @@ c.Spawner.http_timeout = 90
 c.Spawner.environment = {
     "NNWIDGETS_CLASSROOM": "1",
     "JAX_COMPILATION_CACHE_DIR": lambda spawner: str(Path(spawner.home_dir) / ".cache" / "jax"),
+    "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
 }
