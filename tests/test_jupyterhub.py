@@ -30,8 +30,6 @@ requests = pytest.importorskip("requests")
 websocket = pytest.importorskip("websocket")  # websocket-client, a dependency of jupyter_server
 psutil = pytest.importorskip("psutil")
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
-
 REPO = Path(__file__).resolve().parents[1]
 HUB_CONFIG = REPO / "tests" / "hub" / "jupyterhub_config.py"
 LESSON = REPO / "lessons" / "01_perceptron_logic_gates.ipynb"
@@ -242,6 +240,8 @@ def _run_lesson(url: str, name: str, token: str) -> list[dict]:
     return results
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_three_students_run_lesson_01_through_the_hub(hub):
     url = hub["url"]
     _admin("POST", f"{url}/hub/api/users", json={"usernames": list(STUDENTS)})
