@@ -35,6 +35,7 @@ from kernel_memory import kernel_env, lesson_path, process_memory  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).resolve().parent / "loadtest_results.json"
 REPLY_TIMEOUT_S = 600
+KERNEL_MB_ESTIMATE = 450  # VmRSS of a lesson 01 kernel after the moves, measured (benchmarks/loadtest_results.json)
 # run in each kernel after the lesson: every bound slider of every live panel, as JSON on stdout
 LIST_SLIDERS = """
 import json as _nnw_json
@@ -52,7 +53,9 @@ for _nnw_index, _nnw_panel in enumerate(_nnw_live_panels()):
         if (getattr(_nnw_w, "_nnw_bound", None)
                 and type(_nnw_w).__name__ in ("IntSlider", "FloatSlider", "FloatLogSlider")
                 and _nnw_w.comm is not None and not _nnw_w.disabled):
-            _nnw_found.append({"panel": _nnw_index, "kind": type(_nnw_w).__name__, "setting": _nnw_w._nnw_bound[1],
+            _nnw_found.append({"panel": _nnw_index, "class": type(_nnw_panel).__name__,
+                               "state": type(_nnw_w._nnw_bound[0]).__name__,
+                               "kind": type(_nnw_w).__name__, "setting": _nnw_w._nnw_bound[1],
                                "model_id": _nnw_w.model_id, "min": _nnw_w.min, "max": _nnw_w.max,
                                "step": _nnw_w.step, "value": _nnw_w.value, "base": getattr(_nnw_w, "base", None)})
 print(_nnw_json.dumps(_nnw_found))
@@ -95,9 +98,10 @@ class Student:
 
     def __init__(self, number, lesson, env, log_dir):
         self.number, self.lesson, self.env = number, lesson, env
+        self.classroom = env.get("NNWIDGETS_CLASSROOM") == "1"
         self.stderr_path = pathlib.Path(log_dir) / f"kernel-{number}.stderr"
         self.pending, self.stdout = {}, {}
-        self.latencies_ms, self.errors = [], []
+        self.latencies_ms, self.errors, self.by_setting = [], [], {}
         self.memory = {}
         self.sliders, self.not_kept = [], 0
 
@@ -142,6 +146,8 @@ class Student:
         return self.stdout.pop(msg["header"]["msg_id"], "")
 
     async def run_lesson(self):
+        if self.classroom:  # as nnwidgets/__init__.py does: also trims malloc after each cell
+            await self.run("import nnwidgets.classroom")
         for cell in nbformat.read(self.lesson, as_version=4).cells:
             if cell.cell_type == "code":
                 await self.run(cell.source)
@@ -168,6 +174,8 @@ class Student:
             idle = await self.send(msg)
             if idle is not None:
                 self.latencies_ms.append(1e3 * (idle - sent))
+                key = f"{slider['class']}/{slider['state']}.{slider['setting']}"
+                self.by_setting.setdefault(key, []).append(1e3 * (idle - sent))
         held = json.loads((await self.run(READ_VALUES.format(ids=sorted(moved)))).strip().splitlines()[-1])
         self.not_kept = sum(not math.isclose(held[i], moved[i], rel_tol=1e-9, abs_tol=1e-12) for i in held)
         self.memory["after_moves"] = process_memory(self.pid)
@@ -214,6 +222,17 @@ async def load_test(students, lesson, moves, classroom, seed, log_dir):
                    (own.user - own_before.user) + (own.system - own_before.system), machine_cpu)
 
 
+def by_setting(class_):
+    """Panel class/state class.setting -> moves, p50, p95 and max update ms over all students, slowest p95 first."""
+    times = {}
+    for student in class_:
+        for key, values in student.by_setting.items():
+            times.setdefault(key, []).extend(values)
+    rows = {key: {"moves": len(v), "p50": round(percentile(v, 50), 1), "p95": round(percentile(v, 95), 1),
+                  "max": round(max(v), 1)} for key, v in times.items()}
+    return dict(sorted(rows.items(), key=lambda item: -item[1]["p95"]))
+
+
 def summary(class_, lesson, classroom, lesson_s, wall, kernel_cpu_s, driver_cpu_s, machine_cpu):
     latencies = [ms for s in class_ for ms in s.latencies_ms]
     after = [s.memory.get("after_moves", s.memory.get("after_lesson", {})) for s in class_]
@@ -238,6 +257,7 @@ def summary(class_, lesson, classroom, lesson_s, wall, kernel_cpu_s, driver_cpu_
         "students_per_core": round(len(class_) / cores, 2),
         "goal_met": bool(latencies) and len(class_) / cores >= 2.5 and p95 <= 50,
         "errors": [e for s in class_ for e in s.errors],
+        "update_ms_by_setting": by_setting(class_),
         "per_kernel": [{"student": s.number, **s.memory} for s in class_],
     }
 
@@ -245,12 +265,18 @@ def summary(class_, lesson, classroom, lesson_s, wall, kernel_cpu_s, driver_cpu_
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--force", action="store_true", help="start even when the kernels may not fit in memory")
     parser.add_argument("--lesson", default="01")
     parser.add_argument("--moves", type=int, default=40, help="slider moves per student")
     parser.add_argument("--classroom", action="store_true", help="kernels in classroom mode (NNWIDGETS_CLASSROOM)")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--out", default=str(RESULTS))
     args = parser.parse_args(argv)
+    available_mb = psutil.virtual_memory().available / 2**20
+    if args.students * KERNEL_MB_ESTIMATE > available_mb and not args.force:
+        parser.error(f"{args.students} kernels need about {args.students * KERNEL_MB_ESTIMATE / 1024:.0f} GiB "
+                     f"({KERNEL_MB_ESTIMATE} MB each, measured after a lesson) but {available_mb / 1024:.1f} GiB "
+                     "are available; use fewer --students, or --force")
     with tempfile.TemporaryDirectory(prefix="nnw-loadtest-") as log_dir:
         result = asyncio.run(load_test(args.students, lesson_path(args.lesson), args.moves, args.classroom,
                                        args.seed, log_dir))
