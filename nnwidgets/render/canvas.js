@@ -43,6 +43,7 @@ function drawPoints(ctx, t, m) {
     else ctx.arc(px, py, r, 0, 2 * Math.PI);
     if (marker !== "x") { ctx.fillStyle = pick(m.fill, i); ctx.fill(); }
     if (m.edge) { ctx.strokeStyle = pick(m.edge, i); ctx.lineWidth = m.edge_width || 1.5; ctx.stroke(); }
+    else if (marker === "x") { ctx.strokeStyle = pick(m.fill, i); ctx.lineWidth = m.edge_width || 2.5; ctx.stroke(); }
   }
 }
 

@@ -65,7 +65,9 @@ def show(value, digits: int = 4) -> str:
         return f"array {shape(value)}"
 
     def fmt(v):
-        return [fmt(x) for x in v] if isinstance(v, list) else f"{v:.{digits}g}".replace("-", "−")
+        if isinstance(v, list):
+            return [fmt(x) for x in v]
+        return f"{v + 0.0:.{digits}g}".replace("-", "−")  # + 0.0: −0 (a product with 0) is shown as 0
 
     return str(fmt(value.tolist())).replace("'", "")
 
