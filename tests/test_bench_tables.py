@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_readme_tables_come_from_the_benchmark_json():
     check = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "readme_tables.py"), "--check"])
-    assert check.returncode == 0, "README.md's tables differ from benchmarks/*.json: run python benchmarks/readme_tables.py"
+    assert check.returncode == 0, "README.md's tables differ from benchmarks/*.json: run benchmarks/readme_tables.py"
 
 
 def test_no_table_row_with_a_number_sits_outside_the_generated_section():

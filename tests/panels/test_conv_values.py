@@ -143,3 +143,12 @@ def test_controls_that_do_nothing_in_a_mode_are_disabled():
     assert not c.control("filters").disabled and not c.control("flip").disabled and c.control("ceil_mode").disabled
     c.control("mode").value = "maxpool"
     assert c.control("filters").disabled and c.control("flip").disabled and not c.control("ceil_mode").disabled
+
+
+def test_uneven_padding_is_not_written_as_a_pytorch_padding_pair():
+    """Conv2d's padding=(0, 1) means 0 rows and 1 column on both sides, not 0 before and 1 after."""
+    import nnwidgets as nw
+
+    c = nw.ConvShapeVisualizer(input_shape=(3, 3, 1), kernel_size=2, padding="same")
+    label = c.conventions(0)[0][0]
+    assert "padding=(" not in label and "F.pad 0 before and 1 after" in label, label

@@ -210,8 +210,9 @@ class ConvState(PanelState):
         a = self.axes[axis]
         sizes = size_conventions(a.n, a.kernel_size, a.stride, (a.before, a.after), a.dilation)
         shown = [text.DOES_NOT_FIT if v is None else str(v) for v in sizes[:3]]
-        label = a.before if a.before == a.after else (a.before, a.after)
-        rows = [(text.PYTORCH_FLOOR.format(padding=label), shown[0])]
+        pytorch = text.PYTORCH_FLOOR.format(padding=a.before) if a.before == a.after else \
+            text.PYTORCH_FLOOR_UNEVEN.format(before=a.before, after=a.after)
+        rows = [(pytorch, shown[0])]
         if self.mode != "conv":
             rows.append((text.PYTORCH_CEIL, shown[1]))
         rows += [(text.KERAS_VALID, shown[2]), (text.KERAS_SAME, str(sizes.same)),

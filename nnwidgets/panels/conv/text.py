@@ -48,6 +48,8 @@ POOLING = {"maxpool": "max pooling", "avgpool": "average pooling"}
 # ---- the conventions table -------------------------------------------------------------------------
 CONVENTION = "convention"
 PYTORCH_FLOOR = "PyTorch, padding={padding} (floor)"
+# Conv2d's padding=(a, b) means a rows and b columns on both sides: uneven padding needs F.pad first
+PYTORCH_FLOOR_UNEVEN = "PyTorch, F.pad {before} before and {after} after, padding=0 (floor)"
 PYTORCH_CEIL = "PyTorch pooling, ceil_mode=True"
 KERAS_VALID = "TF / Keras 'valid'"
 KERAS_SAME = "TF / Keras 'same' = ceil(n / stride)"
