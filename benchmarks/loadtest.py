@@ -103,7 +103,7 @@ class Student:
         self.pending, self.stdout = {}, {}
         self.latencies_ms, self.errors, self.by_setting = [], [], {}
         self.memory = {}
-        self.sliders, self.not_kept = [], 0
+        self.sliders, self.not_kept = [], []
 
     async def start(self):
         self.stderr = open(self.stderr_path, "w")  # noqa: SIM115  (closed in stop)
@@ -177,7 +177,9 @@ class Student:
                 key = f"{slider['class']}/{slider['state']}.{slider['setting']}"
                 self.by_setting.setdefault(key, []).append(1e3 * (idle - sent))
         held = json.loads((await self.run(READ_VALUES.format(ids=sorted(moved)))).strip().splitlines()[-1])
-        self.not_kept = sum(not math.isclose(held[i], moved[i], rel_tol=1e-9, abs_tol=1e-12) for i in held)
+        names = {s["model_id"]: f"{s['class']}/{s['state']}.{s['setting']}" for s in self.sliders}
+        self.not_kept = [f"{names[i]}: sent {moved[i]!r}, holds {held[i]!r}" for i in sorted(held)
+                         if not math.isclose(held[i], moved[i], rel_tol=1e-9, abs_tol=1e-12)]
         self.memory["after_moves"] = process_memory(self.pid)
 
     async def stop(self):
@@ -243,7 +245,7 @@ def summary(class_, lesson, classroom, lesson_s, wall, kernel_cpu_s, driver_cpu_
         "moves": len(latencies), "sliders_per_student": statistics.median(len(s.sliders) for s in class_),
         "p50_update_ms": round(percentile(latencies, 50), 2) if latencies else None,
         "p95_update_ms": round(p95, 2) if latencies else None,
-        "sliders_not_at_last_move": sum(s.not_kept for s in class_),
+        "sliders_not_at_last_move": [f"student {s.number}: {text}" for s in class_ for text in s.not_kept],
         "max_update_ms": round(max(latencies), 2) if latencies else None,
         "kernel_rss_mb_max": max(m["rss_mb"] for m in after),
         "kernel_rss_mb_median": statistics.median(m["rss_mb"] for m in after),
