@@ -42,7 +42,11 @@ STEPS = "steps"
 STEP = "step"
 START_X = "start x"
 START_Y = "start y"
-CONTOUR_TITLE = "{surface}  (click to move the start)"
+CONTOUR_TITLE = "{surface}: click to move the start"
+#: the preset surfaces as a student reads them (a formula typed by the user is shown as typed)
+SURFACE_TITLES = {"dlfs": "x²/20 + y² (DLFS ch. 6)", "quadratic": "0.1·x² + 2·y² (d2l)",
+                  "rosenbrock": "Rosenbrock: (1 − x)² + 100·(y − x²)²", "beale": "Beale's function",
+                  "himmelblau": "Himmelblau: (x² + y − 11)² + (x + y² − 7)²", "saddle": "saddle: x² − y²"}
 LOSS_TITLE = "loss per step"
 REACHED_ZERO = "reached 0"
 STEP_AXIS = "step"
@@ -101,7 +105,7 @@ USE_BEST = "use the best lr, momentum"
 RATE_TITLE = "convergence rate on x²/κ + y²"
 RATE_AXIS_LR = "learning rate α (log scale)"
 RATE_AXIS_MOMENTUM = "momentum β"
-RATE_BAR = "rate: distance × per step"
+RATE_BAR = "rate (distance × this per step)"
 DIVERGES = "diverges (rate ≥ 1)"
 PATHS_TITLE = "x²/{kappa} + y²: {steps} steps from (−7, 2)"
 LEGEND_YOU = "momentum (lr, β)"

@@ -189,7 +189,8 @@ class RaceView:
             ax.contour(grid.x, grid.y, z - offset, levels=levels, cmap="Greys_r", linewidths=0.7, alpha=0.8)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
-        ax.set_title(text.CONTOUR_TITLE.format(surface=state.surface_name), fontsize=10)
+        name = state.surface_name
+        ax.set_title(text.CONTOUR_TITLE.format(surface=text.SURFACE_TITLES.get(name, name)), fontsize=10)
         ax.tick_params(labelsize=8)
         self._set_loss_limits()
         self.figure.refresh_static()
