@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 LAB_ARGS ?=
+STUDENTS ?= 40
+LOADTEST_ARGS ?=
 
-.PHONY: lab test bench lessons clean
+.PHONY: lab test bench lessons loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +37,14 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/grade_bench.py
 	$(BIN)/python benchmarks/playground_bench.py
+	$(BIN)/python benchmarks/kernel_memory.py
+	$(BIN)/python benchmarks/loadtest.py --students $(STUDENTS) $(LOADTEST_ARGS)
 	$(BIN)/python benchmarks/readme_tables.py
+
+## loadtest: STUDENTS real kernels run lesson 01, then move every slider at a person's pace -> loadtest_results.json
+##           (40 students need about 18 GB free; make loadtest STUDENTS=5 on a small machine)
+loadtest: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/loadtest.py --students $(STUDENTS) $(LOADTEST_ARGS)
 
 ## lessons: re-execute the lesson notebooks in place (commit the result)
 lessons: $(VENV)/.installed-test

@@ -8,6 +8,8 @@ or a core function is first used (JAX and matplotlib take about a second each).
 """
 from importlib import import_module
 
+from . import classroom  # noqa: F401  (first: NNWIDGETS_CLASSROOM caps XLA threads before JAX starts)
+
 __version__ = "0.1.0"
 
 _PUBLIC = {
