@@ -138,7 +138,7 @@ def dark_pixels(page, points) -> list[bool]:
     """Whether the Learn canvas is drawn (not background) at each (x, y) CSS pixel."""
     return page.evaluate("""(points) => {
         const c = [...document.querySelectorAll('canvas.nnwidgets-canvas')].find(c => c.offsetParent && c.width > 0
-                   && c.style.height === '400px' && c.style.width === '720px');
+                   && c.style.width === '720px' && Math.abs(c.height / c.width - 400 / 720) < 1e-3);
         const ratio = c.width / 720, ctx = c.getContext('2d');
         return points.map(([x, y]) => { const d = ctx.getImageData(Math.round(x * ratio) - 1,
             Math.round(y * ratio) - 1, 3, 3).data; let best = 765;
