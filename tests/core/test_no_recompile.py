@@ -133,3 +133,23 @@ def test_optimizer_race_compiles_nothing_for_sliders_hyperparameters_or_a_retype
     r.start = (1.0, 1.0)
     r.step = 3
     assert count_compiles.count == before, count_compiles.programs[before:]
+
+
+def test_moving_the_learn_tabs_epochs_slider_compiles_only_at_powers_of_two(count_compiles):
+    """The loadtest found each epochs value compiling (207 ms a move): epochs is a static length of the scan."""
+    p = nw.PerceptronExplorer(gate="XOR")
+    p.learn.epochs = 5
+    assert len(p.learn.history.mistakes) == 6
+    before = count_compiles.count
+    for epochs in range(6, 33):        # one program (32 epochs) covers all of these
+        p.learn.epochs = epochs
+        assert len(p.learn.history.mistakes) == epochs + 1
+    assert count_compiles.count == before, count_compiles.programs[before:]
+
+
+def test_learning_cut_from_a_longer_scan_equals_the_rule_run_for_that_many_epochs():
+    short = nw.learn_perceptron(GATE_INPUTS, gate_targets("XOR"), [0.0, 0.0], 0.0, lr=0.1, epochs=7)
+    long = nw.learn_perceptron(GATE_INPUTS, gate_targets("XOR"), [0.0, 0.0], 0.0, lr=0.1, epochs=40)
+    assert short.weights.shape[0] == 8 and long.weights.shape[0] == 41
+    np.testing.assert_array_equal(short.weights, long.weights[:8])
+    np.testing.assert_array_equal(short.mistakes, long.mistakes[:8])
