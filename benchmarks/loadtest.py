@@ -39,23 +39,16 @@ KERNEL_MB_ESTIMATE = 450  # VmRSS of a lesson 01 kernel after the moves, measure
 # run in each kernel after the lesson: every bound slider of every live panel, as JSON on stdout
 LIST_SLIDERS = """
 import json as _nnw_json
+from nnwidgets.panels._controls import bound_controls as _nnw_bound_controls
 from nnwidgets.panels._state import live_panels as _nnw_live_panels
-def _nnw_walk(widget, seen):
-    if id(widget) in seen:
-        return
-    seen.add(id(widget))
-    yield widget
-    for child in getattr(widget, "children", ()) or ():
-        yield from _nnw_walk(child, seen)
-_nnw_found, _nnw_seen = [], set()
+_nnw_found = []
 for _nnw_index, _nnw_panel in enumerate(_nnw_live_panels()):
-    for _nnw_w in _nnw_walk(_nnw_panel.view, _nnw_seen):
-        if (getattr(_nnw_w, "_nnw_bound", None)
-                and type(_nnw_w).__name__ in ("IntSlider", "FloatSlider", "FloatLogSlider")
+    for _nnw_w, _nnw_state, _nnw_name, _, _ in _nnw_bound_controls(_nnw_panel.view):
+        if (type(_nnw_w).__name__ in ("IntSlider", "FloatSlider", "FloatLogSlider")
                 and _nnw_w.comm is not None and not _nnw_w.disabled):
             _nnw_found.append({"panel": _nnw_index, "class": type(_nnw_panel).__name__,
-                               "state": type(_nnw_w._nnw_bound[0]).__name__,
-                               "kind": type(_nnw_w).__name__, "setting": _nnw_w._nnw_bound[1],
+                               "state": type(_nnw_state).__name__,
+                               "kind": type(_nnw_w).__name__, "setting": _nnw_name,
                                "model_id": _nnw_w.model_id, "min": _nnw_w.min, "max": _nnw_w.max,
                                "step": _nnw_w.step, "value": _nnw_w.value, "base": getattr(_nnw_w, "base", None)})
 print(_nnw_json.dumps(_nnw_found))

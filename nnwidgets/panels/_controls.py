@@ -143,6 +143,23 @@ def shows_setting(control, state, name: str, shown=None) -> None:
     control._nnw_bound = (state, name, shown or (lambda value: value), key)
 
 
+def bound_controls(root):
+    """Every control under the widget ``root`` that shows a setting (marked by ``shows_setting`` or ``bind``), once
+    each: ``(control, state, name, shown, key)``. The browser tests and the load test find controls with it."""
+    seen = set()
+
+    def walk(widget):
+        if id(widget) in seen:
+            return
+        seen.add(id(widget))
+        if getattr(widget, "_nnw_bound", None):
+            yield (widget, *widget._nnw_bound)
+        for child in getattr(widget, "children", None) or ():
+            yield from walk(child)
+
+    yield from walk(root)
+
+
 def bind(state, name: str, control, *, shown=None, parsed=None) -> None:
     """Keep ``state.name`` and ``control.value`` equal both ways: the one wiring every view uses.
 

@@ -199,24 +199,15 @@ def panel_states(url: str) -> list:
 #: the setting, the state's value as the control should show it, and what the kernel's widget holds
 CONTROLS_CODE = """
 import json as _j
+from nnwidgets.panels._controls import bound_controls as _bc
 from nnwidgets.panels._state import jsonable as _js, live_panels as _lp
-def _walk(w, seen):
-    if id(w) in seen:
-        return
-    seen.add(id(w))
-    yield w
-    for c in getattr(w, "children", None) or ():
-        yield from _walk(c, seen)
 _out = {}
 for _p in _lp():
-    for _w in _walk(_p.view, set()):
-        _b = getattr(_w, "_nnw_bound", None)
-        if _b:
-            _s, _n, _shown, _k = _b
-            _v = getattr(_s, _n)
-            _out[f"nnw-bind-{_k}"] = {"setting": _n, "state": _js(_v), "expected": _js(_shown(_v)),
-                                      "value": _js(_w.value), "label": getattr(_w, "label", None),
-                                      "kind": type(_w).__name__}
+    for _w, _s, _n, _shown, _k in _bc(_p.view):
+        _v = getattr(_s, _n)
+        _out[f"nnw-bind-{_k}"] = {"setting": _n, "state": _js(_v), "expected": _js(_shown(_v)),
+                                  "value": _js(_w.value), "label": getattr(_w, "label", None),
+                                  "kind": type(_w).__name__}
 print(_j.dumps(_out))
 """
 
