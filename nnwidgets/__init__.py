@@ -39,6 +39,8 @@ _PUBLIC = {
     "load_digits": "nnwidgets.data.digits",
     "kfold": "nnwidgets.core.playground",
     "cross_validate": "nnwidgets.core.playground",
+    "set_language": "nnwidgets.i18n",
+    "get_language": "nnwidgets.i18n",
 }
 __all__ = sorted(_PUBLIC)
 

@@ -58,3 +58,21 @@ def chromium_path():
 
 # Notebooks under tests/ are Voila fixtures for the browser tests, not lessons: nbval skips them.
 collect_ignore_glob = ["browser/*.ipynb"]
+
+
+def _open_fds() -> int:
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return -1
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """With NNW_FD_LOG=path, appends each test's open file descriptors before and after (leak hunting)."""
+    path = os.environ.get("NNW_FD_LOG")
+    before = _open_fds() if path else 0
+    yield
+    if path:
+        with open(path, "a") as log:
+            log.write(f"{before}\t{_open_fds()}\t{item.nodeid}\n")

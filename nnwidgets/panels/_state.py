@@ -15,15 +15,18 @@ Every panel and every tab keeps what the learner controls in a ``PanelState``:
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import itertools
 import math
 import numbers
 import weakref
 
 import numpy as np
-from traitlets import HasTraits, TraitError, Unicode
+from traitlets import All, HasTraits, TraitError, Unicode, default, observe, validate
 
 from .._validate import shown
+from ..i18n import LANGUAGES, _, check_language, get_language, speaking
 
 
 def jsonable(value):
@@ -45,7 +48,7 @@ def flag(name: str, value) -> bool:
     """A true/false switch: only ``True`` or ``False`` (NumPy booleans too), never a string or a number."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    raise ValueError(f"{name} must be True or False, got {value!r}")
+    raise ValueError(_("{name} must be True or False, got {value!r}").format(name=name, value=value))
 
 
 def describe_failure(name: str, value, err: BaseException) -> str:
@@ -55,8 +58,8 @@ def describe_failure(name: str, value, err: BaseException) -> str:
         return text
     if isinstance(err, OverflowError) or (isinstance(value, numbers.Number) and not isinstance(value, bool)
                                           and isinstance(value, float) and not math.isfinite(value)):
-        return f"{name} = {shown(value)} is out of range ({text})"
-    return f"{name} = {shown(value)} is not allowed: {text}"
+        return _("{name} = {value} is out of range ({reason})").format(name=name, value=shown(value), reason=text)
+    return _("{name} = {value} is not allowed: {reason}").format(name=name, value=shown(value), reason=text)
 
 
 class PanelState(HasTraits):
@@ -70,13 +73,26 @@ class PanelState(HasTraits):
     error = Unicode("", help="the last refused change, in one sentence; '' after a valid change")
 
     _depth = 0  # > 0 while a transaction applies its changes
+    _voice = None  # the panel this state belongs to: changes are checked and drawn in its language
 
     # ---- changes ------------------------------------------------------------------------------
     def __setattr__(self, name, value):
-        if self._depth == 0 and name != "error" and not name.startswith("_") and self.has_trait(name):
+        if (self._depth == 0 and name not in ("error", "language") and not name.startswith("_")
+                and self.has_trait(name)):
             self.set(**{name: value})
         else:
             super().__setattr__(name, value)
+
+    def observe(self, handler, names=All, type="change"):  # noqa: A002 - traitlets' own signature
+        """traitlets' ``observe``; a panel's view built inside ``Panel._building_view`` is remembered as the
+        observer's owner, so switching the language can replace the view without leaving its observers behind."""
+        owner = _BUILDING.get()
+        if owner is not None:
+            owner._view_observers.append((self, handler, names, type))
+        super().observe(handler, names=names, type=type)
+
+    def _language_in_force(self):
+        return self._voice.language if self._voice is not None else None
 
     def set(self, **changes) -> None:
         """Apply several changes as one: all are checked together, and either all hold or none does.
@@ -88,10 +104,14 @@ class PanelState(HasTraits):
             for name, value in changes.items():
                 super().__setattr__(name, value)
             return
+        with speaking(self._language_in_force()):
+            self._transaction(changes)
+
+    def _transaction(self, changes: dict) -> None:
         for name in changes:
             if name == "error" or not self.has_trait(name):
-                raise ValueError(f"{type(self).__name__} has no setting {name!r}; settable: "
-                                 f"{', '.join(self.SETTINGS) or 'none'}")
+                raise ValueError(_("{panel} has no setting {name!r}; settable: {known}").format(
+                    panel=type(self).__name__, name=name, known=", ".join(self.SETTINGS) or "-"))
         before = dict(self._trait_values)
         pending: list = []
         culprit = next(iter(changes), "value")
@@ -207,11 +227,13 @@ class PanelState(HasTraits):
 
     def _apply_dict(self, data: dict) -> None:
         if not isinstance(data, dict):
-            raise ValueError(f"{type(self).__name__} settings must be a dict as to_dict() returns, got {shown(data)}")
+            raise ValueError(_("{panel} settings must be a dict as to_dict() returns, got {value}").format(
+                panel=type(self).__name__, value=shown(data)))
         unknown = set(data) - set(self.SETTINGS) - set(self.SUBSTATES)
         if unknown:
-            raise ValueError(f"{type(self).__name__} has no setting {', '.join(sorted(map(repr, unknown)))}; "
-                             f"known: {', '.join(self.SETTINGS + self.SUBSTATES)}")
+            raise ValueError(_("{panel} has no setting {names}; known: {known}").format(
+                panel=type(self).__name__, names=", ".join(sorted(map(repr, unknown))),
+                known=", ".join(self.SETTINGS + self.SUBSTATES)))
         own = {name: data[name] for name in self.SETTINGS if name in data}
         if own:
             self.set(**own)
@@ -237,21 +259,39 @@ def live_panels() -> list:
     return [_LIVE[n] for n in sorted(_LIVE.keys())]
 
 
-class Panel:
+_BUILDING: contextvars.ContextVar = contextvars.ContextVar("nnwidgets_building_view", default=None)
+
+
+class Panel(HasTraits):
     """The public surface every panel adds to its state (mixed in after ``PanelState``).
 
-    - ``.view``: the root widget; ``.tabs``: the tab names; ``.tab`` / ``.open_tab(name)``: the open tab;
+    - ``.view``: the panel's widgets; ``.tabs``: the tab names; ``.tab`` / ``.open_tab(name)``: the open tab;
     - ``.control(name)``: the widget for a setting (of any tab); ``.to_png()``: the open tab as an image;
-    - a tab's sub-state is the attribute named like the tab (``race.learning_rate`` for "learning rate").
-    Front ends with a widget manager show ``.view``; static ones (nbconvert, nbval) the PNG.
+    - a tab's sub-state is the attribute named like the tab (``race.learning_rate`` for "learning rate");
+    - ``.language`` ("ko" or "en"): the language the panel speaks; its "한국어 / English" toggle sets it, and a
+      switch rebuilds the widgets in the new language from the same state (``to_dict()`` does not change).
+    Front ends with a widget manager show ``.frame`` (the toggle above ``.view``); static ones the PNG.
+
+    A panel builds its widgets in ``_build_view`` (called by ``_show_view`` at the end of ``__init__``); tabs built
+    later are built inside ``with self._building_view():``.
     """
 
     TABS: tuple[str, ...] = ()
+
+    language = Unicode(help='the language the panel speaks: "ko" (한국어) or "en" (English)')
 
     def __new__(cls, *args, **kwargs):
         obj = super().__new__(cls)
         _LIVE[next(_SERIAL)] = obj
         return obj
+
+    @default("language")
+    def _language_default(self):
+        return get_language()
+
+    @validate("language")
+    def _language_valid(self, proposal):
+        return check_language(proposal["value"])
 
     @property
     def tabs(self) -> tuple[str, ...]:
@@ -262,8 +302,106 @@ class Panel:
         self.tab = name
         return self
 
+    # ---- the widgets, in the panel's language ---------------------------------------------------
+    def _build_view(self) -> None:
+        raise NotImplementedError
+
+    @contextlib.contextmanager
+    def _building_view(self):
+        """Widgets built and observers added in this block belong to the view (replaced on a language switch);
+        they speak the panel's language, also in the callbacks they run later."""
+        token = _BUILDING.set(self)
+        try:
+            with speaking(self.language):
+                yield
+        finally:
+            _BUILDING.reset(token)
+            speak_in_callbacks(getattr(self, "view", None), self)
+
+    def _show_view(self) -> None:
+        """Build the widgets (end of ``__init__``) and the frame that holds them under the language toggle."""
+        import ipywidgets as widgets
+
+        for state in self._states():
+            object.__setattr__(state, "_voice", self)
+        self._view_observers: list = []
+        with self._building_view():
+            self._build_view()
+        self.language_toggle = widgets.ToggleButtons(
+            options=[(name, code) for code, name in LANGUAGES.items()], value=self.language,
+            tooltips=["한국어로 보기", "Show in English"], style={"button_width": "72px"})
+        self.language_toggle.add_class("nnw-language")
+        self.language_toggle.observe(lambda change: setattr(self, "language", change["new"]), names="value")
+        bar = widgets.HBox([self.language_toggle], layout=widgets.Layout(justify_content="flex-end"))
+        self.frame = widgets.VBox([bar, self.view])
+        self.frame.add_class("nnw-panel")
+
+    @observe("language")
+    def _language_switched(self, change) -> None:
+        if not hasattr(self, "frame"):
+            return
+        self.language_toggle.value = change["new"]
+        old = self.view
+        for state, handler, names, kind in self._view_observers:
+            state.unobserve(handler, names=names, type=kind)
+        self._view_observers = []
+        with self._building_view():
+            self._build_view()
+        self.frame.children = [self.frame.children[0], self.view]
+        close_tree(old)
+
+    def _states(self) -> list:
+        """This panel's state and every sub-state (tabs), depth first."""
+        found, todo = [], [self]
+        while todo:
+            state = todo.pop()
+            found.append(state)
+            todo.extend(getattr(state, name) for name in state.SUBSTATES)
+        return found
+
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.view._repr_mimebundle_(**kwargs)
+        bundle = self.frame._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
-        bundle["image/png"] = base64.b64encode(self.to_png()).decode("ascii")
+        with speaking(self.language):
+            bundle["image/png"] = base64.b64encode(self.to_png()).decode("ascii")
         return bundle
+
+
+def _descendants(root) -> list:
+    """``root`` and every widget under it (box and tab children)."""
+    found, todo, seen = [], [root], set()
+    while todo:
+        widget = todo.pop()
+        if widget is None or id(widget) in seen:
+            continue
+        seen.add(id(widget))
+        found.append(widget)
+        todo.extend(getattr(widget, "children", ()) or ())
+    return found
+
+
+def speak_in_callbacks(root, panel) -> None:
+    """Button clicks and canvas messages under ``root`` run in ``panel``'s language (wrapped once)."""
+    for widget in _descendants(root):
+        for dispatcher in (getattr(widget, "_click_handlers", None), getattr(widget, "_msg_callbacks", None)):
+            if dispatcher is None:
+                continue
+            dispatcher.callbacks = [c if getattr(c, "_nnw_speaks", False) else _speaking_callback(c, panel)
+                                    for c in dispatcher.callbacks]
+
+
+def _speaking_callback(callback, panel):
+    def run(*args, **kwargs):
+        with speaking(panel.language):
+            return callback(*args, **kwargs)
+
+    run._nnw_speaks = True
+    return run
+
+
+def close_tree(root) -> None:
+    """Close every widget under ``root`` (their front-end models go away with them)."""
+    for widget in _descendants(root):
+        close = getattr(widget, "close", None)
+        if close is not None:
+            close()

@@ -14,6 +14,7 @@ import anywidget
 import traitlets
 from matplotlib.figure import Figure
 
+from .fonts import use_our_fonts
 from .marks import draw_with_matplotlib
 
 PIXEL_RATIO = 2.0
@@ -76,6 +77,7 @@ class LayeredFigure:
 
     def _png(self, dpi: float) -> bytes:
         buffer = io.BytesIO()
+        use_our_fonts(self.fig)
         self.fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
 

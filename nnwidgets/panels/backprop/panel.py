@@ -28,6 +28,9 @@ class BackpropStepper(BackpropState, Panel):
 
     def __init__(self, fn=None, **kwargs):
         super().__init__(fn, **kwargs)
+        self._show_view()
+
+    def _build_view(self) -> None:
         self.view = BackpropView(self)
 
     @classmethod

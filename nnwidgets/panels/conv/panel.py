@@ -22,6 +22,9 @@ class ConvShapeVisualizer(ConvState, Panel):
                  mode="conv", ceil_mode=False, **settings):
         super().__init__(input_shape=input_shape, kernel_size=kernel_size, stride=stride, padding=padding,
                          dilation=dilation, filters=filters, mode=mode, ceil_mode=ceil_mode, **settings)
+        self._show_view()
+
+    def _build_view(self) -> None:
         self.view = ConvView(self)
 
     def control(self, name: str):

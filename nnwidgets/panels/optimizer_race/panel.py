@@ -35,6 +35,9 @@ class OptimizerRace(RaceState, Panel):
         self.learning_rate, self.real_model = LearningRateState(), ModelRaceState()
         self.momentum_theory = MomentumTheoryState()
         super().__init__(surface=surface, start=start, steps=steps, optimizers=optimizers, tol=tol, **kwargs)
+        self._show_view()
+
+    def _build_view(self) -> None:
         self._views = {"race": RaceView(self)}
         self.view = widgets.Tab(children=[self._views["race"].widget] + [widgets.VBox() for _ in self.SUBSTATES],
                                 titles=self.TABS)
@@ -46,17 +49,21 @@ class OptimizerRace(RaceState, Panel):
         """The view object of tab ``name`` (built when first asked for: the real-model tab trains, ~1 s)."""
         name = check_tab("tab", name)
         if name not in self._views:
-            if name == "learning rate":
-                view = LearningRateView(self.learning_rate)
-            elif name == "real model":
-                view = ModelRaceView(self.real_model)
-            else:
-                view = MomentumTheoryView(self.momentum_theory, race=self)
-            self._views[name] = view
-            index = self.TABS.index(name)
-            children = self.view.children
-            self.view.children = tuple(view.widget if i == index else child for i, child in enumerate(children))
+            with self._building_view():
+                self._build_tab(name)
         return self._views[name]
+
+    def _build_tab(self, name: str) -> None:
+        if name == "learning rate":
+            view = LearningRateView(self.learning_rate)
+        elif name == "real model":
+            view = ModelRaceView(self.real_model)
+        else:
+            view = MomentumTheoryView(self.momentum_theory, race=self)
+        self._views[name] = view
+        index = self.TABS.index(name)
+        children = self.view.children
+        self.view.children = tuple(view.widget if i == index else child for i, child in enumerate(children))
 
     def _show_tab(self, change=None):
         self.tab_view(self.tab)

@@ -30,6 +30,9 @@ class PerceptronExplorer(PerceptronState, Panel):
 
     def __init__(self, gate="AND", w1=None, w2=None, b=None, activation="step", threshold=">", tab="neuron"):
         super().__init__(gate=gate, w1=w1, w2=w2, b=b, activation=activation, threshold=threshold, tab=tab)
+        self._show_view()
+
+    def _build_view(self) -> None:
         self._views = {}
         self.view = widgets.Tab(children=[widgets.VBox() for _ in TABS], titles=[text.TAB_TITLES[t] for t in TABS])
         self.view.observe(self._tab_clicked, names="selected_index")
@@ -49,7 +52,8 @@ class PerceptronExplorer(PerceptronState, Panel):
         name = choice("tab", name, TABS)
         if name not in self._views:
             build = {"neuron": NeuronView, "learn": LearnView, "stack": StackView, "mlp": MLPView}[name]
-            self._views[name] = build(self)
+            with self._building_view():
+                self._views[name] = build(self)
             children = list(self.view.children)
             children[TABS.index(name)] = self._views[name].widget
             self.view.children = children

@@ -38,10 +38,13 @@ class Playground(PlaygroundState, Panel):
 
     def __init__(self, **settings):
         super().__init__(**settings)
+        self._playing_task = None
+        self._show_view()
+
+    def _build_view(self) -> None:
         self.figure = LayeredFigure(drawing.make_figure())
         self._limits = None
         self._layout = None
-        self._playing_task = None
         self.controls = self._make_controls()
         self._show_options()
         self.status = widgets.HTML()

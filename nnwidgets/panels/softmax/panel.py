@@ -22,6 +22,9 @@ class SoftmaxCalculator(SoftmaxState, Panel):
                  show_naive=False, tab=None):
         super().__init__(logits=logits, target=target, labels=labels, x=x, W=W, b=b, log_base=log_base,
                          temperature=temperature, show_naive=show_naive, tab=tab)
+        self._show_view()
+
+    def _build_view(self) -> None:
         self.view = SoftmaxView(self)
 
     def control(self, name: str):
