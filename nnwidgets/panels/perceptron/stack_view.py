@@ -11,6 +11,7 @@ from .square import caption_axes, line_marks, point_legend, point_marks, square_
 from .stack import NEURONS, PARTS, STACK_PRESETS, WEIGHTS
 
 LINE_COLORS = {"h1": "#8e44ad", "h2": "#17a589", "y": INK}
+CUSTOM = "(your own weights)"  # the preset dropdown's value while the weights are no preset's (its label is translated)
 
 
 class StackView:
@@ -40,8 +41,9 @@ class StackView:
             columns.append(widgets.VBox([widgets.HTML(title), *sliders]))
         for name, control in self.controls.items():
             bind(state, name, control)
-        self.preset = widgets.Dropdown(options=[text.CUSTOM_WEIGHTS, *STACK_PRESETS], description=text.PRESET,
-                                       value=state.preset or text.CUSTOM_WEIGHTS, layout=widgets.Layout(width="auto"))
+        options = [(text.CUSTOM_WEIGHTS, CUSTOM), *((text.STACK_PRESET_TITLES[k], k) for k in STACK_PRESETS)]
+        self.preset = widgets.Dropdown(options=options, description=text.PRESET, value=state.preset or CUSTOM,
+                                       layout=widgets.Layout(width="auto"))
         self.preset.add_class("nnw-stack-preset")
         self.preset.observe(self._preset_chosen, names="value")
         self.widget = widgets.VBox([self.figure.canvas, widgets.HBox(columns),
@@ -61,7 +63,7 @@ class StackView:
     def _show_preset(self, change=None):
         """The dropdown names the preset the weights equal now, so a preset loaded in Python shows, and a
         preset chosen again after moving a slider loads again."""
-        self.preset.value = self.state.preset or text.CUSTOM_WEIGHTS
+        self.preset.value = self.state.preset or CUSTOM
 
     def redraw(self, change=None):
         state = self.state

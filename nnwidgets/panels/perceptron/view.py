@@ -89,8 +89,8 @@ class NeuronView:
         self.status.add_class("nnw-status")
         self.controls = {
             "gate": widgets.Dropdown(options=GATES, value=state.gate, description=text.GATE),
-            "activation": widgets.ToggleButtons(options=ACTIVATIONS, value=state.activation,
-                                                description=text.ACTIVATION),
+            "activation": widgets.ToggleButtons(options=[(text.ACTIVATION_LABELS[a], a) for a in ACTIVATIONS],
+                                                value=state.activation, description=text.ACTIVATION),
             "threshold": widgets.ToggleButtons(options=text.THRESHOLD_OPTIONS, value=state.threshold,
                                                description=text.FIRES_IF, style={"button_width": "auto"}),
             "w1": float_slider("w1", state.w1, "nnw-w1"),
@@ -148,7 +148,7 @@ class NeuronView:
             return message_html("ok", text.SOLVED.format(gate=state.gate, rule=rule))
         message = text.ROWS_WRONG.format(count=len(wrong), rows=", ".join(wrong), rule=rule)
         if state.gate in ("XOR", "XNOR"):
-            message += text.NO_SINGLE_LINE
+            message += text.NO_SINGLE_LINE.format(learn=text.TAB_TITLES["learn"], stack=text.TAB_TITLES["stack"])
         return message_html("bad", message)
 
 
