@@ -3,10 +3,30 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import shutil
 
 import jax
 import pytest
+
+
+def _raise_open_file_limit() -> str:
+    """The suite runs Voila, JupyterLab, a JupyterHub with three servers and many kernels; each ZMQ context and
+    server holds dozens of descriptors, and children inherit the limit. CI machines often start with a soft limit
+    of 1024 (a JupyterHub run there failed with "Too many open files"): raise it to the hard limit (at most 65536)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+        return f"open files: soft limit raised from {soft} to {want} (hard {hard})"
+    return f"open files: soft limit {soft} (hard {hard})"
+
+
+OPEN_FILES = _raise_open_file_limit()
+
+
+def pytest_report_header(config):
+    return OPEN_FILES
 
 
 class CompileCounter(logging.Handler):

@@ -224,13 +224,25 @@ def _run_lesson(url: str, name: str, token: str) -> list[dict]:
                             json={"path": LESSON.name, "type": "notebook", "kernel": {"name": "python3"}})
     assert started.status_code == 201, f"kernel for {name}: {started.status_code} {started.text[:300]}"
     kernel_id, session_id = started.json()["kernel"]["id"], uuid.uuid4().hex
-    ws = websocket.create_connection(
-        f"ws://{url.split('://')[1]}/user/{name}/api/kernels/{kernel_id}/channels?session_id={session_id}",
-        header=[f"Authorization: token {token}"], timeout=180)
+
+    def connect():
+        return websocket.create_connection(
+            f"ws://{url.split('://')[1]}/user/{name}/api/kernels/{kernel_id}/channels?session_id={session_id}",
+            header=[f"Authorization: token {token}"], timeout=180)
+
+    ws = connect()
     try:
         probe = ("import os; print("
                  "os.environ['NNWIDGETS_CLASSROOM'], os.getcwd(), os.environ['JAX_COMPILATION_CACHE_DIR'])")
-        results = [_execute(ws, session_id, probe)]
+        try:
+            results = [_execute(ws, session_id, probe)]
+        except (websocket.WebSocketConnectionClosedException, ConnectionError):
+            # jupyter_server closes a kernel websocket whose kernel_info "nudge" times out (60 s) while a loaded
+            # 2-core machine starts three kernels at once; JupyterLab then reconnects, and so does this student
+            print(f"{name}: the kernel websocket closed before the first reply; reconnecting as JupyterLab does")
+            ws.close()
+            ws = connect()
+            results = [_execute(ws, session_id, probe)]
         results += [_execute(ws, session_id, cell.source) for cell in notebook.cells if cell.cell_type == "code"]
         memory = _execute(ws, session_id, "import psutil; print(psutil.Process().memory_info().rss / 2**20)")
         print(f"{name}'s kernel: {float(memory['stdout']):.0f} MB resident after lesson 01")
