@@ -44,3 +44,10 @@ def test_lesson_01_runs_in_a_fresh_venv_from_binder_requirements(tmp_path):
     assert "this network computes XOR" in text and "✓ NOR solved" in text
     panels = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert len(panels) == 4 and all("image/png" in o["data"] for o in panels)
+
+
+def test_binder_installs_a_korean_font_for_the_browser():
+    """repo2docker reads binder/apt.txt (one Debian package per line, # comments): the Korean lessons need Hangul
+    in the page as well as in the figures."""
+    packages = [line.split("#")[0].strip() for line in (ROOT / "binder" / "apt.txt").read_text().splitlines()]
+    assert "fonts-nanum" in packages
