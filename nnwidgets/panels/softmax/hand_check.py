@@ -17,6 +17,7 @@ import numpy as np
 
 from ..._validate import shown
 from ...core.softmax import LOG_BASES
+from ...i18n import get_language, speaking
 from . import text
 
 STEPS = ("logits", "exp", "sum", "probabilities", "loss", "mse")
@@ -40,6 +41,7 @@ class HandCheck(NamedTuple):
     """Result of ``SoftmaxCalculator.check``: ``ok``, ``problems`` (every slip, in order) and a readable ``message``."""
 
     steps: tuple[StepCheck, ...] = ()
+    language: str | None = None  # the language the check was made in (its hints are): the message speaks it too
 
     @property
     def ok(self) -> bool:
@@ -56,6 +58,10 @@ class HandCheck(NamedTuple):
 
     def lines(self) -> list[str]:
         """The message as lines: a head line, then one numbered line per problem, then the steps that are right."""
+        with speaking(self.language):
+            return self._lines()
+
+    def _lines(self) -> list[str]:
         if not self.steps:
             return [text.CHECK_NOTHING]
         right = [text.STEP_NAMES[s.step] for s in self.steps if s.status == "right"]
@@ -132,8 +138,14 @@ def _close(got, expected, decimals) -> np.ndarray:
     return np.abs(got - expected) <= tolerance
 
 
-def check_steps(truth: dict, given: dict, target: int, base: str) -> HandCheck:
-    """Compare the learner's ``given`` numbers with ``truth`` (float64 values of every step)."""
+def check_steps(truth: dict, given: dict, target: int, base: str, language: str | None = None) -> HandCheck:
+    """Compare the learner's ``given`` numbers with ``truth`` (float64 values of every step), in ``language``
+    (default: the language in force)."""
+    with speaking(language):
+        return _check_steps(truth, given, target, base, get_language())
+
+
+def _check_steps(truth: dict, given: dict, target: int, base: str, language: str) -> HandCheck:
     steps: list[StepCheck] = []
     mine = {}  # what the learner's own earlier numbers imply for each later step
     scale = LOG_BASES[base]
@@ -161,7 +173,7 @@ def check_steps(truth: dict, given: dict, target: int, base: str) -> HandCheck:
         steps.append(StepCheck(step, status, expected, got, index, hint, wrong))
         with np.errstate(all="ignore"):  # a learner's overflowing or zero-sum numbers imply inf / nan, not an error
             _carry_forward(step, got, mine, target, scale)
-    return HandCheck(tuple(steps))
+    return HandCheck(tuple(steps), language)
 
 
 def _carry_forward(step, got, mine, target, scale):

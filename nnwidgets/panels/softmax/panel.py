@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..._validate import shown
+from ...i18n import speaking
 from .._state import Panel
 from . import text
 from .state import LINEAR_TAB, LOGITS_TAB, TABS, SoftmaxState
@@ -31,6 +32,10 @@ class SoftmaxCalculator(SoftmaxState, Panel):
         """The widget for a setting ("tab", "target", "log_base", "temperature", "show_naive"), a logit "z[0]".. or a
         linear-layer entry "x[0]", "b[1]", "W[0,2]" (as ``parameters`` names them; the lecture's "z1", "b2", "w13"
         work too)."""
+        with speaking(self.language):
+            return self._control(name)
+
+    def _control(self, name: str):
         view = self.view
         if name in view.controls:
             return view.controls[name]

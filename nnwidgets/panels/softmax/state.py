@@ -14,6 +14,7 @@ from traitlets import Instance
 from ..._validate import bounded_array, finite_float, positive_float, shown
 from ...core.softmax import LOG_BASES
 from ...core.softmax_table import BinaryView, SoftmaxTable, linear_logits, sigmoid_bce, softmax_table
+from ...i18n import SOURCE_LANGUAGE, speaking
 from .._state import PanelState, flag
 from .._traits import Checked, one_of
 from . import text
@@ -170,6 +171,9 @@ class SoftmaxState(PanelState):
         target = values["target"]
         refused = ValueError(text.TARGET_NOT_FOUND.format(last=classes - 1, value=shown(target)))
         if isinstance(target, str):
+            if target not in names and not labels:
+                with speaking(SOURCE_LANGUAGE):  # code written in English ("class 1") works in every language
+                    names = default_names(classes)
             if target not in names:
                 raise refused
             target = names.index(target)
@@ -291,6 +295,10 @@ class SoftmaxState(PanelState):
     def nudge(self, parameter: str, delta: float) -> None:
         """Add ``delta`` to one parameter ("b[1]", "W[0,2]", "x[0]", "z[1]", or the lecture's "b2", "w13"...),
         keeping the current numbers as the baseline."""
+        with speaking(self._language_in_force()):
+            self._nudge(parameter, delta)
+
+    def _nudge(self, parameter, delta) -> None:
         places = self._parameter_places()
         name = self.parameter_name(parameter)
         try:
@@ -322,7 +330,7 @@ class SoftmaxState(PanelState):
         truth = {"logits": t.logits, "exp": t.exp, "sum": t.sum, "probabilities": t.probabilities, "loss": t.loss,
                  "mse": t.mse}
         given = {"logits": logits, "exp": exp, "sum": sum, "probabilities": probabilities, "loss": loss, "mse": mse}
-        return check_steps(truth, given, self.target, self.log_base)
+        return check_steps(truth, given, self.target, self.log_base, self._language_in_force())
 
     def __repr__(self):
         inputs = f"x={self.x}, b={self.b}" if self.tab == LINEAR_TAB else f"logits={self.logits_input}"

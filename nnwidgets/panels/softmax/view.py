@@ -204,7 +204,8 @@ class SoftmaxView(widgets.VBox):
 
     # ---- hand check ------------------------------------------------------------------------------
     def _build_check(self):
-        self.check_inputs = {name: widgets.Text(description=name, placeholder=text.CHECK_PLACEHOLDER,
+        labels = text.CHECK_FIELD_LABELS
+        self.check_inputs = {name: widgets.Text(description=labels[name], placeholder=text.CHECK_PLACEHOLDER,
                                                 style={"description_width": "90px"},
                                                 layout=widgets.Layout(width="300px")) for name in CHECK_FIELDS}
         button = widgets.Button(description=text.CHECK_BUTTON, button_style="info")
