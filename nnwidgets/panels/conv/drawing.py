@@ -20,13 +20,13 @@ CAPTION_ROOM = 0.08  # below each stack, for its caption
 FIGURE = (760, 360)
 SQUARE = 0.38 * FIGURE[0] / FIGURE[1]  # the input and output axes are squares of 0.38 of the width
 BOXES = ((0.01, 0.02, 0.38, 0.88), (0.61, 0.02, 0.38, 0.88), (0.40, 0.02 + (0.88 - SQUARE) / 2, 0.20, SQUARE))
-TITLES = (text.INPUT_TITLE, text.OUTPUT_TITLE, text.KERNELS_TITLE)
 
 
 def figure():
     """The static layer: three empty axes with their titles."""
     fig = new_figure(*FIGURE)
-    for k, (box, title) in enumerate(zip(BOXES, TITLES)):
+    titles = (text.INPUT_TITLE, text.OUTPUT_TITLE, text.KERNELS_TITLE)  # read now: in the language in force
+    for k, (box, title) in enumerate(zip(BOXES, titles)):
         ax = fig.add_axes(box)
         ax.set(xlim=(0, 1), ylim=(0, 1))
         if k < 2:

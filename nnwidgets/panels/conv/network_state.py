@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..._validate import shown
 from ...core.conv_trace import trace_shapes
+from ...i18n import get_language
 from .._state import PanelState
 from .._traits import Checked
 from . import checks, text
@@ -33,10 +34,12 @@ class NetworkState(PanelState):
 
     @property
     def rows(self):
-        """``trace_shapes`` of ``layers``: one ``LayerShape`` per layer (computed once per layer list)."""
-        if getattr(self, "_traced", None) is not self.layers:
+        """``trace_shapes`` of ``layers``: one ``LayerShape`` per layer (computed once per layer list and language:
+        the formulas and errors are text)."""
+        traced = getattr(self, "_traced", (None, None))
+        if traced[0] is not self.layers or traced[1] != get_language():
             self._rows = trace_shapes(self.layers)
-            self._traced = self.layers
+            self._traced = (self.layers, get_language())
         return self._rows
 
     @property

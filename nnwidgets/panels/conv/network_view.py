@@ -7,7 +7,7 @@ import io
 
 import ipywidgets as widgets
 
-from ...render import new_figure
+from ...render import layer, new_figure
 from .._controls import message_html, table_html
 from . import text
 from .form_view import LayerForm
@@ -67,7 +67,7 @@ class NetworkView(widgets.VBox):
         step = 1 / (len(lines) + 2)
         for k, line in enumerate(lines + [("", "", text.TOTAL_PARAMETERS.format(total=self.state.total_params), "")]):
             for x, cell in zip((0.01, 0.13, 0.27, 0.40), line):
-                ax.text(x, 1 - (k + 1) * step, cell, fontsize=9, family="monospace", va="center",
+                ax.text(x, 1 - (k + 1) * step, cell, fontsize=9, va="center",
                         color="#d62728" if 0 < k <= len(rows) and rows[k - 1].error else "#222222",
                         weight="bold" if k == 0 else "normal")
         return _png(fig)
@@ -75,5 +75,6 @@ class NetworkView(widgets.VBox):
 
 def _png(fig) -> bytes:
     buffer = io.BytesIO()
+    layer.use_our_fonts(fig)  # Hangul from the shipped font (looked up here, so a test can watch the texts)
     fig.savefig(buffer, format="png", dpi=100, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..._validate import shown
+from ...i18n import speaking
 from .._state import Panel
 from . import text
 from .state import TABS, ConvState
@@ -35,5 +36,6 @@ class ConvShapeVisualizer(ConvState, Panel):
         return self.view.controls[name]
 
     def to_png(self) -> bytes:
-        """The open tab (the grids, or the tracer's table) as matplotlib draws it."""
-        return self.view.to_png()
+        """The open tab (the grids, or the tracer's table) as matplotlib draws it, in the panel's language."""
+        with speaking(self.language):
+            return self.view.to_png()

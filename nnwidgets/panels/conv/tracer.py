@@ -16,9 +16,6 @@ MAX_TEXT = 5_000
 MAX_NODES = 2_000
 MAX_DEPTH = 6
 MAX_INT = 10 ** 12  # larger numbers are refused as layer sizes by the tracer anyway
-_WHAT = {ast.Name: "the name {node.id!r}", ast.Call: "a call", ast.Attribute: "an attribute (.)",
-         ast.Subscript: "a subscript ([...])", ast.Lambda: "a lambda", ast.BinOp: "arithmetic",
-         ast.UnaryOp: "a sign or an operator", ast.Set: "a set", ast.Starred: "a *", ast.JoinedStr: "an f-string"}
 
 
 def parse_layers(source: str) -> list:
@@ -31,7 +28,7 @@ def parse_layers(source: str) -> list:
         why = getattr(err, "msg", None) or type(err).__name__
         raise ValueError(text.LAYERS_SYNTAX.format(why=why, line=getattr(err, "lineno", None) or 1)) from None
     if not isinstance(tree.body, ast.List):
-        raise ValueError(text.LAYERS_SYNTAX.format(why="the brackets do not match", line=1))
+        raise ValueError(text.LAYERS_SYNTAX.format(why=text.BRACKETS, line=1))
     nodes = list(ast.walk(tree.body))
     if len(nodes) > MAX_NODES:
         raise ValueError(text.LAYERS_TEXT_TOO_LONG.format(limit=MAX_TEXT, length=len(source)))
@@ -48,7 +45,8 @@ def _literal(node):
         return [_literal(e) for e in node.elts]
     if isinstance(node, ast.Dict) and None not in node.keys:
         return {_literal(k): _literal(v) for k, v in zip(node.keys, node.values)}
-    what = _WHAT.get(type(node), "{kind}").format(node=node, kind=type(node).__name__.lower())
+    kind = type(node).__name__
+    what = text.NOT_ALLOWED_WHAT.get(kind, kind.lower()).format(name=getattr(node, "id", None))
     raise ValueError(text.LAYERS_NOT_ALLOWED.format(line=getattr(node, "lineno", 1), what=what))
 
 

@@ -80,7 +80,7 @@ class ConvView(widgets.VBox):
     def _build_controls(self):
         state = self.state
         c = {
-            "mode": widgets.ToggleButtons(options=MODES, value=state.mode),
+            "mode": widgets.ToggleButtons(options=[(text.MODE_LABELS[m], m) for m in MODES], value=state.mode),
             "H": _slider(text.HEIGHT, 1, 1, MAX_SIDE, "nnw-H"), "W": _slider(text.WIDTH, 1, 1, MAX_SIDE, "nnw-W"),
             "C": _slider(text.CHANNELS, 1, 1, 16, "nnw-C"),
             "kH": _slider(text.KERNEL_H, 1, 1, 9, "nnw-kernel-h"),
