@@ -18,6 +18,8 @@ import inspect
 
 import numpy as np
 
+from nnwidgets.i18n import _
+
 #: check_optimizer's hyperparameter names -> the config keys of CS231n's optim.py, and its state keys per rule.
 CS231N_KEYS = {"lr": "learning_rate", "momentum": "momentum", "rho": "decay_rate", "eps": "epsilon",
                "beta1": "beta1", "beta2": "beta2"}
@@ -132,7 +134,7 @@ def _d2l_sgd_update(fn, kind, batch_size=4):
     import torch  # optional: only d2l's PyTorch code needs it
 
     if kind != "sgd":
-        raise AssertionError(f"from_d2l_sgd adapts d2l's minibatch sgd, not {kind!r}")
+        raise AssertionError(_("from_d2l_sgd adapts d2l's minibatch sgd, not {kind!r}").format(kind=kind))
 
     def update(w, g, lr):
         param = torch.tensor(np.asarray(w, np.float64), requires_grad=True)

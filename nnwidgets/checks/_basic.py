@@ -7,6 +7,8 @@ import numbers
 
 import numpy as np
 
+from nnwidgets.i18n import _
+
 from ._harness import DEFAULT_TIMEOUT, Failure, call, fixed_rng, scalar, seeded_rng
 
 GATES = {"AND": (0, 0, 0, 1), "OR": (0, 1, 1, 1), "NAND": (1, 1, 1, 0), "NOR": (1, 0, 0, 0), "XOR": (0, 1, 1, 0)}
@@ -64,31 +66,34 @@ def check_conv_output_size(fn, *, dilation: bool | None = None, seed: int | None
         result = call(fail, k, inputs, fn, *args, timeout=timeout, signature=signature)
         expected = conv_size_ref(n, kernel, stride, pad, dil)
         if isinstance(result, (bool, np.bool_)):
-            fail(k, inputs, expected, repr(result), "return the size as a whole number, not True/False")
-        got = scalar(fail, k, inputs, result, what="the output size")
+            fail(k, inputs, expected, repr(result), _("return the size as a whole number, not True/False"))
+        got = scalar(fail, k, inputs, result, what=_("the output size"))
         if got != expected:
             fail(k, inputs, expected, got, _conv_hint(n, kernel, stride, pad, dil, got))
         if not isinstance(result, numbers.Integral) and not float(got).is_integer():
-            fail(k, inputs, expected, got, "the output size must be a whole number")
+            fail(k, inputs, expected, got, _("the output size must be a whole number"))
     fail.done()
 
 
 def _conv_hint(n, k, s, p, d, got):
     span = d * (k - 1) + 1
     if not float(got).is_integer():
-        return "sizes are whole numbers: floor((n + 2p − k) / s) + 1 (use // for the division)"
+        return _("sizes are whole numbers: floor((n + 2p − k) / s) + 1 (use // for the division)")
     if d > 1 and got == (n + 2 * p - k) // s + 1:
-        return f"a dilated kernel spans dilation·(kernel_size − 1) + 1 = {span} inputs, not {k}"
+        return _("a dilated kernel spans dilation·(kernel_size − 1) + 1 = {span} inputs, not {k}").format(span=span,
+                                                                                                         k=k)
     if got == (n + p - span) // s + 1:
-        return "padding is added on both sides: n + 2·padding"
+        return _("padding is added on both sides: n + 2·padding")
     if got == (n + 2 * p - span) // s:
-        return "you forgot the + 1 (the window's first position)"
+        return _("you forgot the + 1 (the window's first position)")
     if got == -((n + 2 * p - span) // -s) + 1:
-        return "round down (floor), not up: a window that does not fit is not used"
+        return _("round down (floor), not up: a window that does not fit is not used")
     if got == (n - span) // s + 1:
-        return "include the padding: n + 2·padding"
-    return "output size = floor((n + 2·padding − kernel_size) / stride) + 1" + \
-        (", with kernel_size replaced by dilation·(kernel_size − 1) + 1" if d > 1 else "")
+        return _("include the padding: n + 2·padding")
+    if d > 1:
+        return _("output size = floor((n + 2·padding − kernel_size) / stride) + 1, with kernel_size replaced by "
+                 "dilation·(kernel_size − 1) + 1")
+    return _("output size = floor((n + 2·padding − kernel_size) / stride) + 1")
 
 
 def check_perceptron(gate: str, w1, w2, b, *, seed: int | None = None) -> None:
@@ -98,22 +103,25 @@ def check_perceptron(gate: str, w1, w2, b, *, seed: int | None = None) -> None:
     """
     key = str(gate).upper()
     if key not in GATES:
-        raise AssertionError(f"check_perceptron: gate must be one of {', '.join(GATES)}, got {gate!r}")
+        raise AssertionError(_("{check}: gate must be one of {allowed}, got {value!r}").format(
+            check="check_perceptron", allowed=", ".join(GATES), value=gate))
     fail = Failure("check_perceptron", 4)
     weights = f"w1 = {w1!r}, w2 = {w2!r}, b = {b!r}"
     values = [scalar(fail, 1, weights, v, what=name) for v, name in ((w1, "w1"), (w2, "w2"), (b, "b"))]
     if not all(map(math.isfinite, values)):
-        fail(1, weights, hint="weights must be finite numbers")
+        fail(1, weights, hint=_("weights must be finite numbers"))
     if key == "XOR":
-        raise AssertionError("check_perceptron: no single perceptron computes XOR, whatever its weights: no straight "
-                             "line separates (0, 1) and (1, 0) from (0, 0) and (1, 1). Build XOR from NAND, OR and AND")
+        raise AssertionError(_("check_perceptron: no single perceptron computes XOR, whatever its weights: no "
+                               "straight line separates (0, 1) and (1, 0) from (0, 0) and (1, 1). Build XOR from "
+                               "NAND, OR and AND"))
     a, c, bias = values
     for k, ((x1, x2), target) in enumerate(zip(INPUTS, GATES[key]), start=1):
         z = a * x1 + c * x2 + bias
         y = 1 if z > 0 else 0
         if y != target:
-            hint = "z = 0 gives y = 0: y = 1 only when z > 0" if z == 0 else \
-                f"{key} of ({x1}, {x2}) is {target}, so z must be {'> 0' if target else '≤ 0'}"
+            hint = _("z = 0 gives y = 0: y = 1 only when z > 0") if z == 0 else \
+                _("{gate} of ({x1}, {x2}) is {target}, so z must be {sign}").format(
+                    gate=key, x1=x1, x2=x2, target=target, sign="> 0" if target else "≤ 0")
             fail(k, f"{weights}; x = ({x1}, {x2}): z = {a:g}·{x1} + {c:g}·{x2} + {bias:g} = {z:g}", target, y, hint)
 
 
@@ -125,12 +133,13 @@ def check_logic_function(gate: str, fn, *, seed: int | None = None, timeout: flo
     """
     key = str(gate).upper()
     if key not in GATES:
-        raise AssertionError(f"check_logic_function: gate must be one of {', '.join(GATES)}, got {gate!r}")
+        raise AssertionError(_("{check}: gate must be one of {allowed}, got {value!r}").format(
+            check="check_logic_function", allowed=", ".join(GATES), value=gate))
     fail = Failure(f"check_logic_function({key})", 4)
     for k, ((x1, x2), target) in enumerate(zip(INPUTS, GATES[key]), start=1):
         inputs = f"x1 = {x1}, x2 = {x2}"
         got = scalar(fail, k, inputs, call(fail, k, inputs, fn, x1, x2, timeout=timeout, signature="fn(x1, x2)"),
-                     what="the output")
+                     what=_("the output"))
         if got != target:
             fail(k, inputs, target, got, f"{key}({x1}, {x2}) = {target}")
     fail.done()

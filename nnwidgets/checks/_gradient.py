@@ -5,9 +5,11 @@ import inspect
 
 import numpy as np
 
+from nnwidgets.i18n import N_, _, gettext
+
 from ._harness import DEFAULT_TIMEOUT, Failure, as_floats, call, close, fixed_rng, seeded_rng, show
 
-_NOT_JAX = ("check_gradient: fn must be written with jax.numpy so that jax.grad can differentiate it, and it calls "
+_NOT_JAX = N_("check_gradient: fn must be written with jax.numpy so that jax.grad can differentiate it, and it calls "
             "NumPy (or float(), or an if on a value) on the traced argument {name}: write `import jax.numpy as jnp` "
             "and use jnp.exp, jnp.sum, jnp.maximum, jnp.where ... in fn (grad_fn may stay NumPy). JAX said: {error}")
 
@@ -17,11 +19,11 @@ def _reference(jax, fn, names, args):
     try:
         return [np.asarray(e, np.float64) for e in jax.grad(fn, argnums=tuple(range(len(names))))(*args)]
     except (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError) as err:
-        raise AssertionError(_NOT_JAX.format(name=", ".join(names), error=str(err).splitlines()[0])) from None
+        raise AssertionError(gettext(_NOT_JAX).format(name=", ".join(names), error=str(err).splitlines()[0])) from None
 
 
 def _points(names, shapes, scale, count, rng):
-    for _ in range(count):
+    for _point in range(count):
         yield [np.asarray(rng.normal(0, scale, size=shapes[n])) if shapes[n] else float(rng.normal(0, scale))
                for n in names]
 
@@ -52,8 +54,9 @@ def check_gradient(fn, grad_fn, *, shapes: dict | None = None, cases: int = 6, s
                           signature=signature)
             got = result if len(names) > 1 else (result,)
             if not isinstance(got, (tuple, list)) or len(got) != len(names):
-                fail(k, inputs, f"{len(names)} gradients ({', '.join('∂f/∂' + n for n in names)})", repr(result)[:100],
-                     "return one gradient per argument, as a tuple in the order of fn's arguments")
+                fail(k, inputs, _("{count} gradients ({names})").format(
+                    count=len(names), names=", ".join("∂f/∂" + n for n in names)), repr(result)[:100],
+                     _("return one gradient per argument, as a tuple in the order of fn's arguments"))
             for n, g, e in zip(names, got, expected):
                 g = as_floats(fail, k, inputs, g, e.shape, f"∂f/∂{n}")
                 if not close(g, e, 1e-5, 1e-6):
@@ -63,8 +66,10 @@ def check_gradient(fn, grad_fn, *, shapes: dict | None = None, cases: int = 6, s
 
 def _hint(name, got, expected):
     if close(got, -expected, 1e-5, 1e-6):
-        return f"∂f/∂{name} has the wrong sign"
+        return _("∂f/∂{name} has the wrong sign").format(name=name)
     for factor in (2.0, 0.5):
         if close(got, factor * expected, 1e-5, 1e-6):
-            return f"∂f/∂{name} is off by a factor of {factor:g} (a power rule's exponent, or a ½?)"
-    return f"∂f/∂{name} is wrong here: apply the chain rule node by node (nnwidgets.BackpropStepper can show the steps)"
+            return _("∂f/∂{name} is off by a factor of {factor:g} (a power rule's exponent, or a ½?)").format(
+                name=name, factor=factor)
+    return _("∂f/∂{name} is wrong here: apply the chain rule node by node (nnwidgets.BackpropStepper can show the "
+             "steps)").format(name=name)

@@ -11,8 +11,13 @@ import warnings
 
 import numpy as np
 
+from nnwidgets.i18n import N_, _, translated
+
 #: Seconds each call into student code may take before the check fails it (override with ``timeout=``).
 DEFAULT_TIMEOUT = 10.0
+
+#: The labels of a failure's lines that show the case (the grader leaves these lines out of a student's feedback).
+CASE_LABELS = (N_("input:"), N_("expected:"), N_("got:"))
 
 
 class CheckNote(UserWarning):
@@ -53,19 +58,20 @@ class Failure:
         self.check, self.total, self.notes = check, total, []
 
     def __call__(self, case: int, inputs: str, expected=None, got=None, hint: str | None = None, what: str = ""):
-        lines = [f"{self.check}: case {case} of {self.total} failed{(' (' + what + ')') if what else ''}",
-                 f"  input:    {inputs}"]
+        head = _("{check}: case {case} of {total} failed").format(check=self.check, case=case, total=self.total)
+        labels = [str(label) for label in translated(CASE_LABELS)]
+        lines = [head + (f" ({what})" if what else ""), f"  {labels[0]:<10}{inputs}"]
         if expected is not None:
-            lines.append(f"  expected: {expected if isinstance(expected, str) else show(expected)}")
+            lines.append(f"  {labels[1]:<10}{expected if isinstance(expected, str) else show(expected)}")
         if got is not None:
-            lines.append(f"  got:      {got if isinstance(got, str) else show(got)}")
+            lines.append(f"  {labels[2]:<10}{got if isinstance(got, str) else show(got)}")
         if hint:
-            lines.append(f"  hint: {hint}")
+            lines.append("  " + _("hint: {hint}").format(hint=hint))
         raise AssertionError("\n".join(lines))
 
     def timed_out(self, case: int, inputs: str, timeout: float):
-        self(case, inputs, hint=f"your code ran for more than {timeout:g} s (an endless loop?); the time limit is "
-                                f"the check's timeout argument")
+        self(case, inputs, hint=_("your code ran for more than {timeout:g} s (an endless loop?); the time limit is "
+                                  "the check's timeout argument").format(timeout=timeout))
 
     def note(self, text: str) -> None:
         if text not in self.notes:
@@ -73,7 +79,9 @@ class Failure:
 
     def done(self) -> None:
         if self.notes:
-            warnings.warn(CheckNote(f"{self.check} passed; note: " + "; ".join(self.notes)), stacklevel=3)
+            warnings.warn(CheckNote(_("{check} passed; note: {notes}").format(check=self.check,
+                                                                               notes="; ".join(self.notes))),
+                          stacklevel=3)
 
 
 class ProbeTimeout(AssertionError):
@@ -85,8 +93,9 @@ class Probe(Failure):
     tries the next form), except a timeout, which fails the check at once instead of once per form tried."""
 
     def timed_out(self, case: int, inputs: str, timeout: float):
-        raise ProbeTimeout(f"{self.check}: your code ran for more than {timeout:g} s (an endless loop?) on its "
-                             f"first case; the time limit is the check's timeout argument")
+        raise ProbeTimeout(_("{check}: your code ran for more than {timeout:g} s (an endless loop?) on its first "
+                             "case; the time limit is the check's timeout argument").format(check=self.check,
+                                                                                             timeout=timeout))
 
 
 def probe(check: str, fn, *args, timeout: float):
@@ -148,15 +157,19 @@ def _binding_error(fn, args) -> TypeError | None:
     return None
 
 
+def _wrong_signature() -> str:
+    return _("the check calls your code as {call}, and it does not accept that ({error}); change your def line to "
+             "take exactly these arguments")
+
+
 def call(fail: Failure, case: int, inputs: str, fn, *args, timeout: float = DEFAULT_TIMEOUT, names=None,
          allow_inplace: bool = True, signature: str | None = None):
     """``fn(*copies of args)``: the result, or a failure naming a timeout, an exception, a wrong signature or
     (with ``allow_inplace=False``) a changed input; with ``allow_inplace=True`` a changed input becomes a note."""
-    expected_call = signature or f"a function of {len(args)} argument{'s' * (len(args) != 1)}"
+    expected_call = signature or _("a function of {count} argument(s)").format(count=len(args))
     mismatch = _binding_error(fn, args)
     if mismatch is not None:
-        fail(case, inputs, hint=f"the check calls your code as {expected_call}, and it does not accept that "
-                                f"({mismatch}); change your def line to take exactly these arguments")
+        fail(case, inputs, hint=_wrong_signature().format(call=expected_call, error=mismatch))
     copies = copy.deepcopy(args)
     try:  # warnings (overflow in exp ...) are not the verdict: wrong numbers are caught by the comparison
         with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -172,43 +185,47 @@ def call(fail: Failure, case: int, inputs: str, fn, *args, timeout: float = DEFA
         raise
     except TypeError as err:
         if err.__traceback__ is not None and err.__traceback__.tb_next is None and "argument" in str(err):
-            fail(case, inputs, hint=f"the check calls your code as {expected_call}, and it does not accept that "
-                                    f"({err}); change your def line to take exactly these arguments")
-        fail(case, inputs, hint=f"your code raised TypeError: {err}")
+            fail(case, inputs, hint=_wrong_signature().format(call=expected_call, error=err))
+        fail(case, inputs, hint=_("your code raised {error}").format(error=f"TypeError: {err}"))
     except BaseException as err:  # noqa: BLE001 - anything the student's code raises is reported, not re-raised
-        fail(case, inputs, hint=f"your code raised {type(err).__name__}: {err}")
+        fail(case, inputs, hint=_("your code raised {error}").format(error=f"{type(err).__name__}: {err}"))
     for i, (before, after) in enumerate(zip(args, copies)):
         if isinstance(before, np.ndarray) and not (before.shape == np.shape(after)
                                                    and np.array_equal(before, after, equal_nan=True)):
-            name = names[i] if names else f"argument {i + 1}"
+            name = names[i] if names else _("argument {number}").format(number=i + 1)
             if allow_inplace:
-                fail.note(f"your code changes its input {name} in place (allowed here: the check passes copies; "
-                          f"a caller that reuses {name} would see the change)")
+                fail.note(_("your code changes its input {name} in place (allowed here: the check passes copies; "
+                            "a caller that reuses {name} would see the change)").format(name=name))
             else:
-                fail(case, inputs, hint=f"your code changed its input {name} in place: work on a copy "
-                                        f"(e.g. {name} = {name}.copy()) or build a new array")
+                fail(case, inputs, hint=_("your code changed its input {name} in place: work on a copy "
+                                          "(e.g. {name} = {name}.copy()) or build a new array").format(name=name))
     return result
 
 
-def as_floats(fail: Failure, case: int, inputs: str, value, shape=None, what="your result"):
+def as_floats(fail: Failure, case: int, inputs: str, value, shape=None, what=None):
     """``value`` as a plain float64 ndarray (never a subclass, never trusted to compare itself)."""
+    what = what or _("your result")
     if isinstance(value, (str, bytes, dict, set)) or value is None:
-        fail(case, inputs, got=repr(value), hint=f"{what} must be numbers, got {type(value).__name__}")
+        fail(case, inputs, got=repr(value), hint=_("{what} must be numbers, got {type}").format(
+            what=what, type=type(value).__name__))
     try:
         array = np.array(value, dtype=np.float64)
     except Exception as err:  # noqa: BLE001 - any object that does not convert is not an answer
-        fail(case, inputs, got=repr(value)[:200], hint=f"{what} must be numbers (a float or an array of floats); "
-                                                       f"it could not be converted: {type(err).__name__}: {err}")
+        fail(case, inputs, got=repr(value)[:200], hint=_(
+            "{what} must be numbers (a float or an array of floats); it could not be converted: {error}").format(
+            what=what, error=f"{type(err).__name__}: {err}"))
     if shape is not None and array.shape != tuple(shape):
-        fail(case, inputs, expected=f"shape {tuple(shape)}", got=f"shape {array.shape}",
-             hint=f"{what} has the wrong shape")
+        fail(case, inputs, expected=_("shape {shape}").format(shape=tuple(shape)),
+             got=_("shape {shape}").format(shape=array.shape), hint=_("{what} has the wrong shape").format(what=what))
     return array
 
 
-def scalar(fail: Failure, case: int, inputs: str, value, what="your result") -> float:
+def scalar(fail: Failure, case: int, inputs: str, value, what=None) -> float:
+    what = what or _("your result")
     array = as_floats(fail, case, inputs, value, what=what)
     if array.size != 1:
-        fail(case, inputs, got=show(array), hint=f"{what} must be one number, got shape {array.shape}")
+        fail(case, inputs, got=show(array), hint=_("{what} must be one number, got shape {shape}").format(
+            what=what, shape=array.shape))
     return float(array.reshape(()))
 
 

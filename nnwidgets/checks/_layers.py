@@ -15,6 +15,8 @@ import inspect
 
 import numpy as np
 
+from nnwidgets.i18n import _
+
 from ._adapters import from_cs231n_layer
 from ._harness import DEFAULT_TIMEOUT, Failure, Probe, ProbeTimeout, as_floats, call, close, scalar, show
 from ._layer_cases import ARG_NAMES, layer_cases, layer_expected, split
@@ -46,9 +48,11 @@ def check_layer(name: str, cls, *, labels: str | None = None, allow_inplace: boo
     ``allow_inplace=False``. Tolerance: 1e-8 + 1e-5·|expected| (SoftmaxWithLoss's loss: 1e-4 + 1e-4·|expected|).
     """
     if name not in LAYERS:
-        raise AssertionError(f"check_layer: name must be one of {', '.join(LAYERS)}, got {name!r}")
+        raise AssertionError(_("{check}: name must be one of {allowed}, got {value!r}").format(
+            check="check_layer", allowed=", ".join(LAYERS), value=name))
     if labels not in (None, *LABELS):
-        raise AssertionError(f"check_layer: labels must be 'onehot', 'int' or None, got {labels!r}")
+        raise AssertionError(_("{check}: labels must be 'onehot', 'int' or None, got {value!r}").format(
+            check="check_layer", value=labels))
     cls = _as_layer_class(name, cls)
     cases = layer_cases(name, seed)
     chosen = labels or "onehot"
@@ -76,56 +80,57 @@ def _run_case(fail, k, name, cls, case, labels, timeout, allow_inplace):
     inputs = ", ".join(f"{n} = {show(v)}" for n, v in zip(names, forward_args))
     out, grads, attributes = layer_expected(name, case)
     create = f"{name}(W, b)" if name == "Affine" else f"{name}()"
-    layer = call(fail, k, f"creating {create}", lambda: cls(case[1].copy(), case[2].copy()) if name == "Affine"
-                 else cls(), timeout=timeout)
+    layer = call(fail, k, _("creating {layer}").format(layer=create),
+                 lambda: cls(case[1].copy(), case[2].copy()) if name == "Affine" else cls(), timeout=timeout)
     got = call(fail, k, f"forward({inputs})", layer.forward, *forward_args, timeout=timeout, names=names,
                allow_inplace=allow_inplace, signature=f"layer.forward({', '.join(names)})")
     loss = name == "SoftmaxWithLoss"
-    got = scalar(fail, k, inputs, got, "forward's loss") if np.ndim(out) == 0 else \
-        as_floats(fail, k, inputs, got, np.shape(out), "forward's output")
+    got = scalar(fail, k, inputs, got, _("forward's loss")) if np.ndim(out) == 0 else \
+        as_floats(fail, k, inputs, got, np.shape(out), _("forward's output"))
     if not close(np.asarray(got), out, LOSS_RTOL if loss else RTOL, LOSS_ATOL if loss else ATOL):
-        fail(k, f"forward({inputs})", out, got, _forward_hint(name, case, got), what="forward")
-    backward_inputs = f"backward(dout = {show(dout)}) after forward({inputs})"
+        fail(k, f"forward({inputs})", out, got, _forward_hint(name, case, got), what=_("forward"))
+    backward_inputs = _("backward(dout = {dout}) after forward({inputs})").format(dout=show(dout), inputs=inputs)
     back = call(fail, k, backward_inputs, layer.backward, dout, timeout=timeout, names=["dout"],
                 allow_inplace=allow_inplace, signature="layer.backward(dout)")
     back = back if isinstance(back, tuple) else (back,)
     if len(back) != len(grads):
-        fail(k, backward_inputs, f"{len(grads)} gradient(s)", f"{len(back)}",
-             "Add and Mul return (dx, dy); the other layers return dx", what="backward")
+        fail(k, backward_inputs, _("{count} gradient(s)").format(count=len(grads)), f"{len(back)}",
+             _("Add and Mul return (dx, dy); the other layers return dx"), what=_("backward"))
     for i, (g, expected) in enumerate(zip(back, grads)):
-        g = as_floats(fail, k, backward_inputs, g, np.shape(expected), f"backward's {('dx', 'dy')[i]}")
+        g = as_floats(fail, k, backward_inputs, g, np.shape(expected),
+                      _("backward's {name}").format(name=("dx", "dy")[i]))
         if not close(g, expected, RTOL, ATOL):
-            fail(k, backward_inputs, expected, g, _backward_hint(name, i), what="backward")
+            fail(k, backward_inputs, expected, g, _backward_hint(name, i), what=_("backward"))
     for attribute, expected in attributes.items():
         value = getattr(layer, attribute, None)
         g = as_floats(fail, k, backward_inputs, value, expected.shape, f"self.{attribute}")
         if not close(g, expected, RTOL, ATOL):
-            fail(k, backward_inputs, expected, g, {"dW": "dW = xᵀ · dout", "db": "db = Σ dout over axis 0"}
+            fail(k, backward_inputs, expected, g, {"dW": "dW = xᵀ · dout", "db": _("db = Σ dout over axis 0")}
                  [attribute], what=f"self.{attribute}")
 
 
 def _forward_hint(name, case, got):
     if name == "MSE":
-        y, t, _ = case
+        y, t, _dout = case
         if np.isclose(got, 0.5 * np.sum((y - t) ** 2)):
-            return ("that is ½·Σ(y − t)² without dividing by the batch size N: the seed's slide forgets the N, but "
-                    "its backward divides by N; make them agree: ½·Σ(y − t)² / N")
-        return "loss = ½·Σ(y − t)² / N with N = y.shape[0]"
+            return _("that is ½·Σ(y − t)² without dividing by the batch size N: the seed's slide forgets the N, but "
+                     "its backward divides by N; make them agree: ½·Σ(y − t)² / N")
+        return _("loss = ½·Σ(y − t)² / N with N = y.shape[0]")
     if name == "SoftmaxWithLoss":
         if not np.isfinite(got):
-            return ("the loss is not finite: softmax each row after subtracting that row's own max "
-                    "(np.max(x, axis=1, keepdims=True)), not the max of the whole batch")
-        return "softmax each row (subtract the row's max first), then the mean over the batch of −Σ t·ln p"
+            return _("the loss is not finite: softmax each row after subtracting that row's own max "
+                     "(np.max(x, axis=1, keepdims=True)), not the max of the whole batch")
+        return _("softmax each row (subtract the row's max first), then the mean over the batch of −Σ t·ln p")
     if name == "Sigmoid":
         return "σ(x) = 1 / (1 + e^(−x))"
     return None
 
 
 def _backward_hint(name, i):
-    return {"Add": "an add gate passes dout through unchanged to both inputs",
-            "Mul": "a multiply gate swaps the inputs: dx = dout·y, dy = dout·x",
-            "Sigmoid": "dx = dout·y·(1 − y) with y the forward output (keep it in self.out)",
-            "ReLU": "dx = dout where x > 0 and 0 where x ≤ 0 (keep a mask from forward)",
+    return {"Add": _("an add gate passes dout through unchanged to both inputs"),
+            "Mul": _("a multiply gate swaps the inputs: dx = dout·y, dy = dout·x"),
+            "Sigmoid": _("dx = dout·y·(1 − y) with y the forward output (keep it in self.out)"),
+            "ReLU": _("dx = dout where x > 0 and 0 where x ≤ 0 (keep a mask from forward)"),
             "Affine": "dx = dout · Wᵀ",
             "MSE": "dx = dout·(y − t) / N",
             "SoftmaxWithLoss": "dx = dout·(softmax(x) − t) / N"}[name]

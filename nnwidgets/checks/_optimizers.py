@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnwidgets.i18n import _, gettext
+
 from ._adapters import FunctionalAdapter, StatefulAdapter, as_optimizer
 from ._harness import DEFAULT_TIMEOUT, Failure, as_floats, call, close, fixed_rng, seeded_rng, show
 from ._variants import VARIANTS, fixed_eps, reference_step
@@ -56,10 +58,11 @@ def check_optimizer(name: str, update, *, variant: str | None = None, allow_fixe
     """
     kind = str(name).lower()
     if kind not in HYPER:
-        raise AssertionError(f"check_optimizer: name must be one of {', '.join(HYPER)}, got {name!r}")
+        raise AssertionError(_("{check}: name must be one of {allowed}, got {value!r}").format(
+            check="check_optimizer", allowed=", ".join(HYPER), value=name))
     if variant is not None and variant not in VARIANTS[kind]:
-        raise AssertionError(f"check_optimizer: variant for {kind} must be one of {', '.join(VARIANTS[kind])}, "
-                             f"got {variant!r}")
+        raise AssertionError(_("check_optimizer: variant for {kind} must be one of {allowed}, got {value!r}").format(
+            kind=kind, allowed=", ".join(VARIANTS[kind]), value=variant))
     update = as_optimizer(update)
     if isinstance(update, FunctionalAdapter):
         update = update.bind(kind)
@@ -71,9 +74,9 @@ def check_optimizer(name: str, update, *, variant: str | None = None, allow_fixe
         alive = _run_case(fail, c, kind, update, stateful, hp, grads, alive, fixed, allow_fixed_eps, allow_inplace,
                           timeout)
     if alive[0] != next(iter(VARIANTS[kind])) and variant is None:
-        fail.note(f"recognised {VARIANTS[kind][alive[0]]}")
+        fail.note(_("recognised {form}").format(form=gettext(VARIANTS[kind][alive[0]])))
     if alive[0] in fixed:
-        fail.note(f"your code fixes eps at {fixed[alive[0]]:g} instead of using the eps argument")
+        fail.note(_("your code fixes eps at {eps:g} instead of using the eps argument").format(eps=fixed[alive[0]]))
     fail.done()
 
 
@@ -86,15 +89,17 @@ def _run_case(fail, c, kind, update, stateful, hp, grads, alive, fixed, allow_fi
     eps = {}
     if stateful:
         setting = ", ".join(f"{n} = {hp[n]:g}" for n in HYPER[kind])
-        step_fn = call(fail, c * STEPS + 1, f"creating the optimizer with {setting}", update.start, kind, dict(hp),
+        step_fn = call(fail, c * STEPS + 1, _("creating the optimizer with {setting}").format(setting=setting),
+                       update.start, kind, dict(hp),
                        timeout=timeout)
     for t, g in enumerate(grads, start=1):
         k = c * STEPS + t
         state = states[alive[0]]
         if stateful:
-            inputs = f"step {t} with g = {show(g)} ({setting}, from w = {show(w)})"
+            inputs = _("step {step} with g = {g} ({setting}, from w = {w})").format(step=t, g=show(g), setting=setting,
+                                                                                    w=show(w))
             new = [as_floats(fail, k, inputs, call(fail, k, inputs, step_fn, w, g, timeout=timeout), (3,),
-                             "the updated parameters")]
+                             _("the updated parameters"))]
         else:
             args = [w, g, *state] + ([t] if kind == "adam" else []) + [hp[h] for h in HYPER[kind]]
             inputs = ", ".join(f"{n} = {show(a)}" for n, a in zip(names, args))
@@ -122,8 +127,10 @@ def _outputs(fail, k, inputs, kind, result):
     outputs = result if STATE[kind] else (result,)
     if not isinstance(outputs, (tuple, list)) or len(outputs) != 1 + len(STATE[kind]):
         fail(k, inputs, f"({', '.join(['w', *STATE[kind]])})", repr(type(result).__name__),
-             f"return {'(w, ' + ', '.join(STATE[kind]) + ')' if STATE[kind] else 'the new w'}")
-    return [as_floats(fail, k, inputs, o, (3,), f"returned {n}") for n, o in zip(["w", *STATE[kind]], outputs)]
+             _("return {what}").format(what="(w, " + ", ".join(STATE[kind]) + ")") if STATE[kind] else
+             _("return the new w"))
+    return [as_floats(fail, k, inputs, o, (3,), _("returned {name}").format(name=n))
+            for n, o in zip(["w", *STATE[kind]], outputs)]
 
 
 def _matches(new, expected, stateful) -> bool:
@@ -136,16 +143,16 @@ def _explain(fail, k, t, inputs, kind, w, g, state, hp, new, alive, eps, statefu
     """The failure against the form the earlier steps followed (the first listed one at step 1)."""
     best = alive[0]
     expected_w, expected_state = reference_step(kind, w, g, state, t, hp, best, eps.get(best))
-    label = VARIANTS[kind][best]
+    label = gettext(VARIANTS[kind][best])
     others = [v for v in VARIANTS[kind] if v not in alive and _matches(new, reference_step(kind, w, g, state, t, hp, v),
                                                                       stateful)]
     if others:
-        fail(k, inputs, expected_w, new[0], f"this is {VARIANTS[kind][others[0]]}; this check asks for {label}",
-             what=f"step {t}")
+        fail(k, inputs, expected_w, new[0], _("this is {found}; this check asks for {asked}").format(
+            found=gettext(VARIANTS[kind][others[0]]), asked=label), what=_("step {step}").format(step=t))
     for n, got, expected in zip(["w", *STATE[kind]], new, (expected_w, *expected_state)):
         if not close(got, expected, RTOL, ATOL):
             fail(k, inputs, expected, got, _hint(kind, n, w, g, state, hp, got, expected_w, label),
-                 what=f"step {t}, {n}")
+                 what=_("step {step}, {name}").format(step=t, name=n))
 
 
 def _hint(kind, n, w, g, state, hp, got, expected_w, label):
@@ -156,7 +163,8 @@ def _hint(kind, n, w, g, state, hp, got, expected_w, label):
         m = hp["beta1"] * state[0] + (1 - hp["beta1"]) * g
         v = hp["beta2"] * state[1] + (1 - hp["beta2"]) * g * g
         if near(w - hp["lr"] * m / (np.sqrt(v) + hp["eps"])):
-            return "correct the bias before the step: m̂ = m / (1 − beta1^t), v̂ = v / (1 − beta2^t)"
+            return _("correct the bias before the step: m̂ = m / (1 − beta1^t), v̂ = v / (1 − beta2^t)")
     if n == "w" and near(2 * w - expected_w):
-        return "the sign is flipped: step against the gradient"
-    return f"checked against {label}; see help(nnwidgets.checks.check_optimizer) for the accepted forms"
+        return _("the sign is flipped: step against the gradient")
+    return _("checked against {form}; see help(nnwidgets.checks.check_optimizer) for the accepted forms").format(
+        form=label)

@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 
+from nnwidgets.i18n import _
+
 from ._harness import DEFAULT_TIMEOUT, Failure, as_floats, call, close, fixed_rng, probe, scalar, seeded_rng, show
 
 
@@ -74,25 +76,25 @@ def check_softmax(fn, *, batch: bool | None = None, large_logits: bool = True, a
 def _softmax_hint(z, got):
     if z.ndim == 2 and z.shape[0] > 1:
         if close(got, softmax_ref(z.T).T, 1e-5, 1e-7):
-            return ("each column (axis 0) sums to 1: a batch has one example per row, so normalise over the last "
-                    "axis: np.max(z, axis=-1, keepdims=True) and np.sum(e, axis=-1, keepdims=True)")
+            return _("each column (axis 0) sums to 1: a batch has one example per row, so normalise over the last "
+                     "axis: np.max(z, axis=-1, keepdims=True) and np.sum(e, axis=-1, keepdims=True)")
         bad_rows = ~np.all(np.isfinite(got), axis=-1)
         far_below = z.max() - z.max(axis=-1) > 700  # rows whose e^(z − global max) underflows to 0
         if np.any(bad_rows & far_below) and not np.any(bad_rows & ~far_below):
-            return ("a row became 0/0: subtract each row's own max (np.max(z, axis=-1, keepdims=True)), not the "
-                    "max of the whole batch, whose e^(z − max) underflows to 0 in a row of small logits")
+            return _("a row became 0/0: subtract each row's own max (np.max(z, axis=-1, keepdims=True)), not the "
+                     "max of the whole batch, whose e^(z − max) underflows to 0 in a row of small logits")
     if not np.all(np.isfinite(got)):
-        return (f"your softmax overflows for logits like {show(z.max())}: e^{z.max():g} is too big for a float. "
-                "Subtract the max first: e^(z − max z) / Σ e^(z − max z) gives the same probabilities")
+        return _("your softmax overflows for logits like {logit}: e^{logit} is too big for a float. Subtract the max "
+                 "first: e^(z − max z) / Σ e^(z − max z) gives the same probabilities").format(logit=show(z.max()))
     total = got.sum(axis=-1)
     if np.allclose(got, np.exp(z), rtol=1e-5) or np.allclose(got, np.exp(z - z.max(axis=-1, keepdims=True)),
                                                              rtol=1e-5):
-        return "these are the exponentials: divide them by their sum so the probabilities add up to 1"
+        return _("these are the exponentials: divide them by their sum so the probabilities add up to 1")
     if np.allclose(got, softmax_ref(-z), rtol=1e-5, atol=1e-7):
-        return "you exponentiated −z: softmax uses e^z, so the largest logit gets the largest probability"
+        return _("you exponentiated −z: softmax uses e^z, so the largest logit gets the largest probability")
     if np.any(np.abs(total - 1) > 1e-5):
-        return f"probabilities must add up to 1 (in each row), yours add up to {show(total)}"
-    return "compare your steps with e^z / Σ e^z on this input"
+        return _("probabilities must add up to 1 (in each row), yours add up to {total}").format(total=show(total))
+    return _("compare your steps with e^z / Σ e^z on this input")
 
 
 def cross_entropy_cases(seed: int | None = None):
@@ -134,10 +136,10 @@ def _ce_expected(p, target):
 
 def _ce_got(fail, k, inputs, result, per_example):
     """(value, what it is compared with): one number against the mean, or a per-example vector (d2l's form)."""
-    array = as_floats(fail, k, inputs, result, what="the cross-entropy")
+    array = as_floats(fail, k, inputs, result, what=_("the cross-entropy"))
     if array.size == per_example.size and array.size > 1 and array.ndim == 1:
         return array, per_example
-    return np.array([scalar(fail, k, inputs, result, what="the cross-entropy")]), np.array([per_example.mean()])
+    return np.array([scalar(fail, k, inputs, result, what=_("the cross-entropy"))]), np.array([per_example.mean()])
 
 
 def check_cross_entropy(fn, *, labels: str | None = None, batch: bool | None = None, allow_inplace: bool = True,
@@ -151,7 +153,8 @@ def check_cross_entropy(fn, *, labels: str | None = None, batch: bool | None = N
     """
     forms = [f for f in FORMS if labels in (None, f[1]) and batch in (None, f[0] == "batch")]
     if not forms:
-        raise AssertionError(f"check_cross_entropy: labels must be 'onehot', 'int' or None, got {labels!r}")
+        raise AssertionError(_("{check}: labels must be 'onehot', 'int' or None, got {value!r}").format(
+            check="check_cross_entropy", value=labels))
     data = {"1-D": cross_entropy_cases(seed), "batch": cross_entropy_batches(seed)}
     form = next((f for f in forms if _answers(fn, f, *data[f[0]][0], timeout)), forms[0])
     cases = data[form[0]]
@@ -164,7 +167,7 @@ def check_cross_entropy(fn, *, labels: str | None = None, batch: bool | None = N
         got, expected = _ce_got(fail, k, inputs, result, _ce_expected(p, target))
         if not (np.all(np.isfinite(got)) and np.all(np.abs(got - expected) <= 1e-4 + 1e-4 * np.abs(expected))):
             hint = _cross_entropy_hint(p, args[1], float(got.mean()), float(expected.mean())) if form == FORMS[0] \
-                else "cross-entropy is −ln of the target class's probability, averaged over the rows of a batch"
+                else _("cross-entropy is −ln of the target class's probability, averaged over the rows of a batch")
             fail(k, inputs, expected if expected.size > 1 else expected[0], got if got.size > 1 else got[0], hint)
     fail.done()
 
@@ -183,20 +186,21 @@ def _cross_entropy_hint(p, y, got, expected):
         return math.isfinite(value) and abs(got - value) <= 1e-4 + 1e-4 * abs(value)
 
     if math.isnan(got) and np.any(p == 0):
-        return ("0·log 0 gave nan: only the target class's −log p counts; pick it out with the label, or add a "
-                "tiny 1e-7 inside the log")
+        return _("0·log 0 gave nan: only the target class's −log p counts; pick it out with the label, or add a "
+                 "tiny 1e-7 inside the log")
     if near(expected / math.log(10)):
-        return "this looks like log base 10: cross-entropy uses the natural log (np.log, not np.log10)"
+        return _("this looks like log base 10: cross-entropy uses the natural log (np.log, not np.log10)")
     if near(expected / math.log(2)):
-        return "this looks like log base 2: cross-entropy uses the natural log (np.log)"
+        return _("this looks like log base 2: cross-entropy uses the natural log (np.log)")
     if near(-expected):
-        return "the sign is flipped: cross-entropy is −Σ y·log p, a positive number"
+        return _("the sign is flipped: cross-entropy is −Σ y·log p, a positive number")
     if near(expected / p.size):
-        return "you averaged over the classes: cross-entropy sums −y·log p over the classes"
+        return _("you averaged over the classes: cross-entropy sums −y·log p over the classes")
     with np.errstate(divide="ignore", invalid="ignore"):
         binary = -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
     if near(float(binary)):
-        return "that is the binary cross-entropy summed over classes; with one-hot y only −log p of the target counts"
+        return _("that is the binary cross-entropy summed over classes; with one-hot y only −log p of the target "
+                 "counts")
     if near(-math.log(p.max())):
-        return "you used the largest probability: use the probability of the target class (where y is 1)"
-    return "cross-entropy is −Σ y·ln p: with a one-hot y that is −ln of the target class's probability"
+        return _("you used the largest probability: use the probability of the target class (where y is 1)")
+    return _("cross-entropy is −Σ y·ln p: with a one-hot y that is −ln of the target class's probability")

@@ -9,26 +9,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnwidgets.i18n import N_
+
 VARIANTS = {
     "sgd": {"plain": "w = w − lr·g"},
     "momentum": {
-        "velocity": "the book's velocity form (v = momentum·v − lr·g; w = w + v)",
-        "buffer": "PyTorch's buffer form (b = momentum·b + g; w = w − lr·b)",
-        "positive_velocity": "the form v = momentum·v + lr·g; w = w − v",
+        "velocity": N_("the book's velocity form (v = momentum·v − lr·g; w = w + v)"),
+        "buffer": N_("PyTorch's buffer form (b = momentum·b + g; w = w − lr·b)"),
+        "positive_velocity": N_("the form v = momentum·v + lr·g; w = w − v"),
     },
     "nesterov": {
-        "buffer": "PyTorch's form (b = momentum·b + g; w = w − lr·(g + momentum·b))",
-        "velocity": "the velocity form of CS231n and Keras (v = momentum·v − lr·g; w = w + momentum·v − lr·g)",
-        "positive_velocity": "the form v = momentum·v + lr·g; w = w − momentum·v − lr·g",
-        "dlfs": "the book's common/optimizer.py form "
-                "(v = momentum·v − lr·g; w = w + momentum²·v − (1 + momentum)·lr·g)",
+        "buffer": N_("PyTorch's form (b = momentum·b + g; w = w − lr·(g + momentum·b))"),
+        "velocity": N_("the velocity form of CS231n and Keras (v = momentum·v − lr·g; w = w + momentum·v − lr·g)"),
+        "positive_velocity": N_("the form v = momentum·v + lr·g; w = w − momentum·v − lr·g"),
+        "dlfs": N_("the book's common/optimizer.py form "
+                   "(v = momentum·v − lr·g; w = w + momentum²·v − (1 + momentum)·lr·g)"),
     },
-    "adagrad": {"eps_outside": "eps outside the square root: h = h + g²; w = w − lr·g / (√h + eps)",
-                "eps_inside": "eps inside the square root: h = h + g²; w = w − lr·g / √(h + eps)"},
-    "rmsprop": {"eps_outside": "eps outside the square root: v = rho·v + (1 − rho)·g²; w = w − lr·g / (√v + eps)",
-                "eps_inside": "eps inside the square root: v = rho·v + (1 − rho)·g²; w = w − lr·g / √(v + eps)"},
-    "adam": {"standard": "the standard form (w = w − lr·m̂ / (√v̂ + eps), m̂ = m / (1 − beta1^t), v̂ = v / (1 − beta2^t))",
-             "efficient": "the paper's efficient form (w = w − lr·√(1 − beta2^t) / (1 − beta1^t)·m / (√v + eps))"},
+    "adagrad": {"eps_outside": N_("eps outside the square root: h = h + g²; w = w − lr·g / (√h + eps)"),
+                "eps_inside": N_("eps inside the square root: h = h + g²; w = w − lr·g / √(h + eps)")},
+    "rmsprop": {"eps_outside": N_("eps outside the square root: v = rho·v + (1 − rho)·g²; w = w − lr·g / (√v + eps)"),
+                "eps_inside": N_("eps inside the square root: v = rho·v + (1 − rho)·g²; w = w − lr·g / √(v + eps)")},
+    "adam": {"standard": N_("the standard form "
+                            "(w = w − lr·m̂ / (√v̂ + eps), m̂ = m / (1 − beta1^t), v̂ = v / (1 − beta2^t))"),
+             "efficient": N_("the paper's efficient form (w = w − lr·√(1 − beta2^t) / (1 − beta1^t)·m / (√v + eps))")},
 }
 ADAPTIVE = ("adagrad", "rmsprop", "adam")
 

@@ -5,6 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from nnwidgets.i18n import LANGUAGES, check_language, get_language, speaking
+
 from . import notebook, report
 from .runner import Options, grade
 
@@ -27,6 +29,9 @@ def parser() -> argparse.ArgumentParser:
                    help="grade COURSE_DIR/submitted/*/NAME/*.ipynb into the course's gradebook, with feedback")
     p.add_argument("--allow-references", action="store_true",
                    help="do not take points for using reference implementations (scipy, torch, nnwidgets ...)")
+    p.add_argument("--language", choices=sorted(LANGUAGES), default=None,
+                   help="the language of the feedback and the report: ko or en (default: the language in force, "
+                        "from NNWIDGETS_LANG or the locale; scores never depend on it)")
     return p
 
 
@@ -50,16 +55,18 @@ def main(argv=None) -> int:
         paths += [path for _, path in course]
     if not paths:
         parser().error("no submissions: give notebooks, or --nbgrader COURSE_DIR with submitted notebooks")
+    language = check_language(args.language or get_language())
     options = Options(timeout=args.timeout, memory_mb=args.memory, scratch_mb=args.scratch_mb,
-                      allow_references=args.allow_references)
+                      allow_references=args.allow_references, language=language)
     result = grade(args.assignment, paths, options, workers=args.workers)
-    print(report.table(result))
-    if args.json:
-        report.write_json(result, args.json)
-    if course:
-        graded = [(student, path, r) for (student, path), r in zip(course, result["submissions"][-len(course):])]
-        nbgrader.write_gradebook(args.nbgrader, name, assignment.tests, graded)
-        nbgrader.write_feedback(args.nbgrader, name, graded)
+    with speaking(language):
+        print(report.table(result))
+        if args.json:
+            report.write_json(result, args.json)
+        if course:
+            graded = [(student, path, r) for (student, path), r in zip(course, result["submissions"][-len(course):])]
+            nbgrader.write_gradebook(args.nbgrader, name, assignment.tests, graded)
+            nbgrader.write_feedback(args.nbgrader, name, graded)
     return 0
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from nnwidgets.i18n import _, get_language
+
 
 def assignment_name(source: Path) -> str:
     """nbgrader's name for the assignment of a source notebook: its folder in ``source/``, else the file's stem."""
@@ -51,15 +53,20 @@ def write_gradebook(course: Path, name: str, tests, graded: list[tuple[str, Path
 
 
 def feedback_html(name: str, student: str, result: dict) -> str:
+    """The student's feedback page, in the language in force (the grader's ``--language``)."""
+    passed, failed = _("passed"), _("failed")
     rows = "\n".join(
         f"<tr><td>{html.escape(c['name'])}</td><td>{c['points']:g} / {c['max_points']:g}</td>"
-        f"<td>{'passed' if c['passed'] else 'failed'}</td><td><pre>{html.escape(c['feedback'])}</pre></td></tr>"
+        f"<td>{passed if c['passed'] else failed}</td><td><pre>{html.escape(c['feedback'])}</pre></td></tr>"
         for c in result["checks"])
     error = f"<p>{html.escape(result['error'])}</p>" if result["error"] else ""
-    return (f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(name)}: feedback</title></head>"
-            f"<body><h1>{html.escape(name)}</h1><p>{html.escape(student)}: {result['score']:g} of "
-            f"{result['max_score']:g} points</p>{error}<table border='1'><tr><th>question</th><th>points</th>"
-            f"<th>result</th><th>message</th></tr>\n{rows}\n</table></body></html>\n")
+    title = _("{name}: feedback").format(name=html.escape(name))
+    score = _("{student}: {score:g} of {max_score:g} points").format(
+        student=html.escape(student), score=result["score"], max_score=result["max_score"])
+    headings = "".join(f"<th>{h}</th>" for h in (_("question"), _("points"), _("result"), _("message")))
+    return (f"<!DOCTYPE html>\n<html lang='{get_language()}'><head><meta charset='utf-8'><title>{title}</title>"
+            f"</head><body><h1>{html.escape(name)}</h1><p>{score}</p>{error}<table border='1'><tr>{headings}</tr>\n"
+            f"{rows}\n</table></body></html>\n")
 
 
 def write_feedback(course: Path, name: str, graded: list[tuple[str, Path, dict]]) -> list[Path]:

@@ -11,6 +11,8 @@ import re
 
 import numpy as np
 
+from nnwidgets.i18n import _
+
 from . import wire
 from .session import Session
 
@@ -132,7 +134,7 @@ def klass(session: Session, name: str, reply: dict):
 
     def _alive(self):
         if session.generation != self._generation:
-            raise StudentError("this object was lost when your code's process was restarted")
+            raise StudentError(_("this object was lost when your code's process was restarted"))
 
     def method(attribute, described):
         def forward(self, *args, **kwargs):
@@ -163,7 +165,7 @@ def bind(session: Session, name: str):
         _raise(session, str(reply.get("error", "")))
     kind = reply.get("kind")
     if kind == "missing":
-        raise Missing(f"your notebook does not define {name}{session.why_missing()}")
+        raise Missing(_("your notebook does not define {name}").format(name=name) + session.why_missing())
     if kind == "class":
         return klass(session, name, reply)
     if kind == "function":

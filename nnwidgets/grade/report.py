@@ -9,6 +9,8 @@ import json
 import re
 from pathlib import Path
 
+from nnwidgets.i18n import _
+
 #: C0 controls (newline and tab are handled by the caller), DEL, C1 controls, and invisible Unicode that
 #: reorders or hides text (bidi overrides and isolates, zero-width marks, line and paragraph separators)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -41,8 +43,9 @@ def _points(value: float) -> str:
 
 
 def table(result: dict) -> str:
-    """One line per submission (score, a mark per check), then the first line of each failed check's message."""
-    lines = [f"assignment {clean(result['assignment'], False)}"]
+    """One line per submission (score, a mark per check), then the first line of each failed check's message, in
+    the language in force (the grader's ``--language``)."""
+    lines = [_("assignment {name}").format(name=clean(result['assignment'], False))]
     submissions = result["submissions"]
     width = max([len(clean(s["path"], False)) for s in submissions] + [10])
     for submission in submissions:
@@ -50,12 +53,13 @@ def table(result: dict) -> str:
         lines.append(f"{clean(submission['path'], False):<{width}}  {_points(submission['score']):>5} / "
                      f"{_points(submission['max_score']):<5} {marks}")
         if submission["error"]:
-            lines.append(f"    error: {clean(submission['error'], False)[:300]}")
+            lines.append("    " + _("error: {error}").format(error=clean(submission['error'], False)[:300]))
         for check in submission["checks"]:
             if not check["passed"]:
-                first = check["message"].splitlines()[0] if check["message"] else "failed"
-                lines.append(f"    {clean(check['name'], False)} ({_points(check['max_points'])} points): "
-                             f"{clean(first, False)[:160]}")
+                first = check["message"].splitlines()[0] if check["message"] else _("failed")
+                lines.append("    " + _("{name} ({points} points): {message}").format(
+                    name=clean(check['name'], False), points=_points(check['max_points']),
+                    message=clean(first, False)[:160]))
     for applied in result.get("sandbox", []):
         lines.append("sandbox: " + ", ".join(f"{k} {v}" for k, v in sorted(applied.items())))
     return "\n".join(lines)

@@ -27,6 +27,8 @@ import numpy as np
 
 import nnwidgets
 from nnwidgets import checks
+from nnwidgets.checks._harness import CASE_LABELS
+from nnwidgets.i18n import LANGUAGES, _, check_language, get_language, gettext, speaking
 
 from . import notebook, proxy, report, scan
 from .cases import SECRET
@@ -42,6 +44,7 @@ class Options:
     scratch_mb: int = 64
     allow_references: bool = False
     seed: int | None = None   # None: a fresh secret per run
+    language: str | None = None  # the feedback's language ("ko", "en"); None: the language in force
 
 
 def _student_view(message: str, produced=()) -> str:
@@ -50,16 +53,17 @@ def _student_view(message: str, produced=()) -> str:
     hidden = []
     for name, text in sorted(produced, key=lambda p: -len(p[1])):
         if text.strip():
-            message = message.replace(f"{name}: {text}", f"{name} on a hidden case")
+            message = message.replace(f"{name}: {text}", _("{name} on a hidden case").format(name=name))
             if len(text.strip()) >= 6:
-                message = message.replace(text, "(text your code produced on a hidden case)")
+                message = message.replace(text, _("(text your code produced on a hidden case)"))
                 hidden.append(text.strip()[:12])
+    case_lines = tuple({gettext(label, language) for label in CASE_LABELS for language in LANGUAGES})
     lines = []
     for line in message.splitlines():
-        if line.lstrip().startswith(("input:", "expected:", "got:")):
+        if line.lstrip().startswith(case_lines):
             continue
         # a check that shortened the student's text: drop the line rather than show what is left of it
-        lines.append("your code produced text on a hidden case (not shown)" if any(h in line for h in hidden)
+        lines.append(_("your code produced text on a hidden case (not shown)") if any(h in line for h in hidden)
                      else line)
     return "\n".join(lines)
 
@@ -157,28 +161,34 @@ class Grader:
             reasons = []
             for cell_id, (_bound, _loaded, used, redefined) in cells.items():
                 if cell_id in deps and used:
-                    reasons.append(f"cell {cell_id!r} uses {', '.join(used)}: a library or nnwidgets function that "
-                                   "gives the answer away (or an import the grader cannot see); this assignment asks "
-                                   "for your own code")
+                    reasons.append(_("cell {cell!r} uses {names}: a library or nnwidgets function that gives the "
+                                     "answer away (or an import the grader cannot see); this assignment asks for "
+                                     "your own code").format(cell=cell_id, names=", ".join(used)))
                 if redefined & graders:
-                    reasons.append(f"cell {cell_id!r} redefines {', '.join(sorted(redefined & graders))}, which the "
-                                   "instructor's cells define and this check uses")
+                    reasons.append(_("cell {cell!r} redefines {names}, which the instructor's cells define and this "
+                                     "check uses").format(cell=cell_id, names=", ".join(sorted(redefined & graders))))
             found[test.cell_id] = reasons
         return found
 
     def grade(self, path) -> dict:
+        """One submission's result, its messages in ``options.language`` (the points never depend on it)."""
+        with speaking(self.options.language):
+            return self._grade_file(path)
+
+    def _grade_file(self, path) -> dict:
         result = {"path": str(path), "score": 0.0, "max_score": sum(t.points for t in self.assignment.tests),
                   "checks": [], "error": None}
         try:
             solutions = notebook.submitted_solutions(self.assignment, Path(path))
         except Exception as err:  # noqa: BLE001 - a hostile or broken file costs only its own submission
-            result["error"] = f"could not read the notebook: {type(err).__name__}: {err}"
+            result["error"] = _("could not read the notebook: {error}").format(error=f"{type(err).__name__}: {err}")
             return result
         try:
             return self._grade(solutions, result)
         except Exception as err:  # noqa: BLE001 - whatever goes wrong costs this submission, never the run
             result["checks"], result["score"] = [], 0.0
-            result["error"] = f"grading this notebook stopped: {type(err).__name__}: {str(err)[:300]}"
+            result["error"] = _("grading this notebook stopped: {error}").format(
+                error=f"{type(err).__name__}: {str(err)[:300]}")
             return result
 
     def _grade(self, solutions: dict, result: dict) -> dict:
@@ -187,8 +197,8 @@ class Grader:
         try:
             for test in self.assignment.tests:
                 session.produced = []
-                message = "; ".join(problems[test.cell_id]) or self._run_test(test, session)
-                passed = not message or message.startswith("note:")
+                passed, message = (False, "; ".join(problems[test.cell_id])) if problems[test.cell_id] else \
+                    self._run_test(test, session)
                 result["checks"].append({"name": test.cell_id, "points": test.points if passed else 0.0,
                                          "max_points": test.points, "passed": passed, "message": message,
                                          "feedback": _student_view(message, session.produced)})
@@ -200,11 +210,12 @@ class Grader:
         result["score"] = sum(c["points"] for c in result["checks"])
         return result
 
-    def _run_test(self, test, session: Session) -> str:
+    def _run_test(self, test, session: Session) -> tuple[bool, str]:
+        """(passed, message): a failure's message, or a pass's notes (empty when there are none)."""
         calls, others = notebook.check_calls(test, self.assignment.aliases)
         if not calls:
-            return ("this grade cell calls no nnwidgets.checks function, so nnwidgets.grade cannot grade it "
-                    f"(it has: {'; '.join(others)}); grade it with nbgrader autograde")
+            return False, _("this grade cell calls no nnwidgets.checks function, so nnwidgets.grade cannot grade it "
+                            "(it has: {others}); grade it with nbgrader autograde").format(others="; ".join(others))
         notes = []
         for call in calls:
             try:
@@ -213,13 +224,13 @@ class Grader:
                     self._run_call(call, session)
                 notes += [str(w.message) for w in caught if type(w.message).__name__ == "CheckNote"]
             except AssertionError as failed:
-                return str(failed)
+                return False, str(failed)
             except (proxy.Missing, ChildGone) as err:
-                return str(err)
+                return False, str(err)
             except Exception as err:  # noqa: BLE001 - e.g. a student value that is not what the call needs
-                return f"{ast.unparse(call)[:80]}: {type(err).__name__}: {err}"
-        notes += [f"not checked here: {'; '.join(others)}"] if others else []
-        return "note: " + "\n".join(notes) if notes else ""
+                return False, f"{ast.unparse(call)[:80]}: {type(err).__name__}: {err}"
+        notes += [_("not checked here: {others}").format(others="; ".join(others))] if others else []
+        return True, _("note: {notes}").format(notes="\n".join(notes)) if notes else ""
 
     def _run_call(self, call: ast.Call, session: Session) -> None:
         name = (notebook.dotted(call.func) or "").rsplit(".", 1)[-1]
@@ -264,7 +275,8 @@ def _grade_in_worker(path):
 
 def grade(assignment: str, paths, options: Options = Options(), workers: int = 1) -> dict:
     """Grades every notebook in ``paths``: ``{"assignment", "submissions": [...]}`` (the JSON of the CLI)."""
-    options = replace(options, seed=options.seed if options.seed is not None else secrets.randbits(62))
+    options = replace(options, seed=options.seed if options.seed is not None else secrets.randbits(62),
+                      language=check_language(options.language or get_language()))
     stdlib = readable_stdlib()
     try:
         if workers <= 1:

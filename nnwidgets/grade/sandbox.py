@@ -19,6 +19,8 @@ import tempfile
 import time
 from dataclasses import dataclass, replace
 
+from nnwidgets.i18n import _
+
 from . import wire
 
 KILL = shutil.which("kill") or "/bin/kill"
@@ -99,13 +101,13 @@ def _user_threads(uid: int) -> int:
 
 def _death(returncode) -> str:
     if returncode is None:
-        return "it was stopped"
+        return _("it was stopped")
     if returncode < 0:
         name = signal.Signals(-returncode).name
-        reason = {"SIGKILL": " (killed: over the time, CPU or memory limit)", "SIGXCPU": " (CPU time limit)",
-                  "SIGSEGV": " (a crash)", "SIGXFSZ": " (it wrote a file over the size limit)"}.get(name, "")
-        return f"it died with {name}{reason}"
-    return f"it exited with status {returncode} (sys.exit, os._exit or a crash)"
+        reason = {"SIGKILL": _("killed: over the time, CPU or memory limit"), "SIGXCPU": _("CPU time limit"),
+                  "SIGSEGV": _("a crash"), "SIGXFSZ": _("it wrote a file over the size limit")}.get(name)
+        return _("it died with {signal}").format(signal=name) + (f" ({reason})" if reason else "")
+    return _("it exited with status {status} (sys.exit, os._exit or a crash)").format(status=returncode)
 
 
 class Sandbox:
@@ -138,7 +140,7 @@ class Sandbox:
         os.close(from_child_w)
         self.write_fd, self.reader = to_child_w, wire.Reader(from_child_r)
         self.alive = True
-        self.applied = self._receive(limits.start_timeout, "starting")["ready"]
+        self.applied = self._receive(limits.start_timeout, _("starting"))["ready"]
 
     def request(self, message: dict, timeout: float | None = None) -> dict:
         if not self.alive:
@@ -147,8 +149,9 @@ class Sandbox:
             wire.send(self.write_fd, message)
         except OSError:
             self.kill()
-            raise ChildGone(f"your code's process was gone: {_death(self.process.poll())}") from None
-        return self._receive(self.limits.timeout if timeout is None else timeout, "running your code")
+            raise ChildGone(_("your code's process was gone: {why}").format(why=_death(self.process.poll()))) \
+                from None
+        return self._receive(self.limits.timeout if timeout is None else timeout, _("running your code"))
 
     def _receive(self, timeout: float, doing: str) -> dict:
         deadline = time.monotonic() + timeout
@@ -158,16 +161,18 @@ class Sandbox:
                 left = deadline - time.monotonic()
                 if left <= 0 or not select.select([self.reader.fd], [], [], left)[0]:
                     self.kill()
-                    raise ChildGone(f"your code ran for more than {timeout:g} s while {doing} (an endless loop?) "
-                                    "and was stopped")
+                    raise ChildGone(_("your code ran for more than {timeout:g} s while {doing} (an endless loop?) "
+                                      "and was stopped").format(timeout=timeout, doing=doing))
                 if not self.reader.feed():
                     try:
                         code = self.process.wait(timeout=2)
                     except subprocess.TimeoutExpired:  # it closed its end of the pipe but lives on
                         self.kill()
-                        raise ChildGone(f"your code closed the grader's pipe while {doing}") from None
+                        raise ChildGone(_("your code closed the grader's pipe while {doing}").format(doing=doing)) \
+                            from None
                     self.kill()
-                    raise ChildGone(f"your code's process ended while {doing}: {_death(code)}")
+                    raise ChildGone(_("your code's process ended while {doing}: {why}").format(doing=doing,
+                                                                                                  why=_death(code)))
             reply = self.reader.message()
             if not isinstance(reply.get("ok"), bool):
                 raise wire.WireError("no ok field")

@@ -2,6 +2,8 @@
 killed it, so a crash or hang costs only the checks that need what it broke."""
 from __future__ import annotations
 
+from nnwidgets.i18n import _
+
 from .sandbox import ChildGone, Limits, Sandbox
 
 
@@ -46,8 +48,9 @@ class Session:
         return self.box.request(message)
 
     def why_missing(self) -> str:
-        problems = [f"cell {cell_id!r}: {text}" for cell_id, text in {**self.errors, **self.fatal}.items()]
-        return f" (when it ran, {'; '.join(problems)})" if problems else ""
+        problems = [_("cell {cell!r}: {text}").format(cell=cell_id, text=text)
+                    for cell_id, text in {**self.errors, **self.fatal}.items()]
+        return " " + _("(when it ran, {problems})").format(problems="; ".join(problems)) if problems else ""
 
     def close(self) -> None:
         if self.box is not None:
