@@ -13,6 +13,8 @@ from .._state import PanelState
 from .._traits import Checked, one_of
 from . import text
 
+BOWLS = ("1-D", "2-D")  # the bowls' names (the API's values and the toggle's labels)
+
 
 def bowl(x):
     """The 1-D bowl f(x) = x²."""
@@ -31,7 +33,7 @@ class LearningRateState(PanelState):
     lr = Checked(0.1, check_lr)
     x0 = Checked(4.0, lambda name, v: bounded_float(name, v, limit=10))
     steps = Checked(20, lambda name, v: positive_int(name, v, maximum=500))
-    bowl = Checked("1-D", one_of(text.BOWLS))
+    bowl = Checked("1-D", one_of(BOWLS))
 
     @property
     def start(self) -> tuple:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from ...i18n import speaking
 from .._state import Panel
 from .._traits import Checked
 from . import text
@@ -10,6 +11,7 @@ from .learning_rate import LearningRateState
 from .momentum_theory import MomentumTheoryState
 from .momentum_view import MomentumTheoryView
 from .real_model import ModelRaceState
+from .state import TABS as TAB_NAMES
 from .state import RaceState, check_tab
 from .tab_views import LearningRateView, ModelRaceView
 from .view import RaceView
@@ -25,7 +27,7 @@ class OptimizerRace(RaceState, Panel):
     array([-0.3504,  0.0848], dtype=float32)
     """
 
-    TABS = text.TAB_TITLES
+    TABS = TAB_NAMES  # the API's tab names; the titles shown are text.TAB_TITLES, read when drawn
     SETTINGS = RaceState.SETTINGS + ("tab",)
     SUBSTATES = ("learning_rate", "real_model", "momentum_theory")
 
@@ -40,14 +42,15 @@ class OptimizerRace(RaceState, Panel):
     def _build_view(self) -> None:
         self._views = {"race": RaceView(self)}
         self.view = widgets.Tab(children=[self._views["race"].widget] + [widgets.VBox() for _ in self.SUBSTATES],
-                                titles=self.TABS)
+                                titles=text.TAB_TITLES)
         self.view.observe(self._tab_clicked, names="selected_index")
         self.observe(self._show_tab, names="tab")
         self._show_tab()
 
     def tab_view(self, name: str):
         """The view object of tab ``name`` (built when first asked for: the real-model tab trains, ~1 s)."""
-        name = check_tab("tab", name)
+        with speaking(self.language):
+            name = check_tab("tab", name)
         if name not in self._views:
             with self._building_view():
                 self._build_tab(name)
@@ -77,18 +80,21 @@ class OptimizerRace(RaceState, Panel):
         """A widget: ``control("Adam", "lr")`` for a racer's slider; "step", "play", "steps", "surface", "custom",
         "x0", "y0" on the race tab; "learning_rate.lr", "real_model.epochs", "momentum_theory.condition" ... on the
         other tabs."""
+        with speaking(self.language):  # an unknown name is refused in the panel's language
+            return self._find_control(name, hyperparameter)
+
+    def _find_control(self, name: str, hyperparameter: str | None):
         if hyperparameter is not None:
             return self._views["race"].racer_controls[self.racer_key(name)][hyperparameter]
         tab, _, setting = name.rpartition(".")
         if tab:
             if tab not in self.SUBSTATES:
-                raise ValueError(f"control name must be a race control or one of {', '.join(self.SUBSTATES)} "
-                                 f"followed by '.setting', got {name!r}")
+                raise ValueError(text.CONTROL_TAB.format(tabs=", ".join(self.SUBSTATES), name=name))
             view = self.tab_view(self.TABS[1 + self.SUBSTATES.index(tab)])
         else:
             view = self._views["race"]
         if setting not in view.controls:
-            raise ValueError(f"no control {name!r}: the tab has {', '.join(view.controls)}")
+            raise ValueError(text.CONTROL_UNKNOWN.format(name=name, controls=", ".join(view.controls)))
         return view.controls[setting]
 
     def to_png(self) -> bytes:

@@ -29,6 +29,7 @@ DEFAULT_RACERS = {"iris": {"SGD": {"lr": 0.5}, "Momentum": {"lr": 0.05}, "Nester
                   "xor": {"SGD": {"lr": 2.0}, "Momentum": {"lr": 0.5}, "Nesterov": {"lr": 0.5},
                           "AdaGrad": {"lr": 0.5}, "RMSProp": {"lr": 0.05}, "Adam": {"lr": 0.05}}}
 DEFAULT_EPOCHS = {"iris": 50, "xor": 2000}
+BATCHES = ("full", "mini", "stochastic")  # the API's batch names; the toggle shows text.BATCH_LABELS
 
 
 class ModelRaceState(PanelState):
@@ -40,7 +41,7 @@ class ModelRaceState(PanelState):
     SETTINGS = ("model", "batch", "batch_size", "epochs", "optimizers")
 
     model = Checked("iris", one_of(tuple(SAMPLES)))
-    batch = Checked("mini", one_of(text.BATCHES))
+    batch = Checked("mini", one_of(BATCHES))
     batch_size = Checked(10, lambda name, v: positive_int(name, v, maximum=1000))
     epochs = Checked(50, lambda name, v: positive_int(name, v, maximum=5000))
     optimizers = Checked(DEFAULT_RACERS["iris"], partial(check_racers, allow_optax=False))

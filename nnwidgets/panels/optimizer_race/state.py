@@ -18,6 +18,7 @@ from ..._validate import bounded_float, choice, integer, positive_int, shown
 from ...core.formula import parse_formula
 from ...core.optim import DISPLAY, KINDS, check_hyperparameters, kind_of, optimizer
 from ...core.race import SURFACES, first_below, race, surface_grid
+from ...i18n import speaking
 from .._state import PanelState, flag
 from .._traits import Checked
 from . import text
@@ -26,6 +27,8 @@ MAX_STEPS = 5000
 MAX_COORDINATE = 1e4
 DLFS_RACE = {"SGD": {"lr": 0.95}, "Momentum": {"lr": 0.1, "momentum": 0.9}, "AdaGrad": {"lr": 1.5},
              "Adam": {"lr": 0.3}}
+#: the tab names the API takes (``race.tab``, ``open_tab``); their titles shown are ``text.TAB_TITLES``
+TABS = ("race", "learning rate", "real model", "momentum theory")
 KIND_NAMES = ", ".join(DISPLAY[k] for k in KINDS)
 PRESETS = ", ".join(map(repr, SURFACES))
 
@@ -81,7 +84,7 @@ def check_view_box(name, value):
 def check_tol(name, value) -> float:
     value = bounded_float(name, value, limit=1e6)
     if value <= 0:
-        raise ValueError(f"{name} must be a positive number up to 1e6, got {value:g}")
+        raise ValueError(text.TOL_RANGE.format(name=name, value=value))
     return value
 
 
@@ -212,12 +215,16 @@ class RaceState(PanelState):
     # ---- saving -------------------------------------------------------------------------------------------
     def to_dict(self) -> dict:
         """Every setting as JSON; a Python function surface or an optax racer cannot be saved (ValueError)."""
+        with speaking(self._language_in_force()):
+            self._check_savable()
+        return super().to_dict()
+
+    def _check_savable(self) -> None:
         if not isinstance(self.surface, str):
             raise ValueError(text.SAVE_FUNCTION.format(presets=PRESETS))
         optax_keys = [k for k, v in self.optimizers.items() if is_transformation(v)]
         if optax_keys:
             raise ValueError(text.SAVE_OPTAX.format(keys=", ".join(map(repr, optax_keys)), kind_names=KIND_NAMES))
-        return super().to_dict()
 
     # ---- the surface -------------------------------------------------------------------------------------
     @property
@@ -296,17 +303,22 @@ class RaceState(PanelState):
         A bad value is refused with a message naming the optimizer and the hyperparameter; nothing changes.
         """
         try:
-            key = self.racer_key(name)
-            current = self.optimizers[key]
-            if is_transformation(current):
-                raise ValueError(text.OPTAX_FIXED.format(key=key, kind_names=KIND_NAMES))
-            if not isinstance(hyperparameter, str):
-                raise ValueError(f"{key} hyperparameter must be a name such as 'lr', got {shown(hyperparameter)}")
-            hp = check_hyperparameters(kind_of(key), {**current, hyperparameter: value}, label=key)
+            with speaking(self._language_in_force()):  # the message in the panel's language
+                hp = self._checked_hyperparameter(name, hyperparameter, value)
         except ValueError as err:
             self.error = str(err)
             raise
-        self.optimizers = {**self.optimizers, key: hp}
+        self.optimizers = {**self.optimizers, self.racer_key(name): hp}
+
+    def _checked_hyperparameter(self, name, hyperparameter, value) -> dict:
+        """Racer ``name``'s hyperparameters with ``hyperparameter`` set to ``value``, checked (or a ValueError)."""
+        key = self.racer_key(name)
+        current = self.optimizers[key]
+        if is_transformation(current):
+            raise ValueError(text.OPTAX_FIXED.format(key=key, kind_names=KIND_NAMES))
+        if not isinstance(hyperparameter, str):
+            raise ValueError(text.HYPERPARAMETER_NAME.format(key=key, value=shown(hyperparameter)))
+        return check_hyperparameters(kind_of(key), {**current, hyperparameter: value}, label=key)
 
     def racer_key(self, name: str) -> str:
         for key in self.optimizers:
@@ -334,4 +346,4 @@ class RaceState(PanelState):
 
 
 def check_tab(name, value):
-    return choice(name, value, text.TAB_TITLES)
+    return choice(name, value, TABS)

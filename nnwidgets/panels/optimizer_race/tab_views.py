@@ -12,8 +12,8 @@ from ...render import LayeredFigure, marks, new_figure
 from .._controls import anchor, bind, float_slider, from_control, log_slider, message_html, number, table_html
 from . import text
 from .board import color, short, swatch
-from .learning_rate import LearningRateState, bowl
-from .real_model import ModelRaceState
+from .learning_rate import BOWLS, LearningRateState, bowl
+from .real_model import BATCHES, ModelRaceState
 
 BOX_1D = (-6.0, 6.0, -1.0, 36.0)
 BOX_2D = (-6.0, 6.0, -3.0, 3.0)
@@ -34,7 +34,7 @@ class LearningRateView:
         self.controls = {"lr": log_slider(text.LR, state.lr, "nnw-gd-lr", lo=-3, hi=0.5),
                          "x0": float_slider(text.GD_START, state.x0, "nnw-gd-x0", lo=-5, hi=5, step=0.1),
                          "steps": widgets.IntSlider(value=state.steps, min=1, max=100, description=text.STEPS),
-                         "bowl": widgets.ToggleButtons(options=list(text.BOWLS), value=state.bowl)}
+                         "bowl": widgets.ToggleButtons(options=list(BOWLS), value=state.bowl)}
         for name, control in self.controls.items():
             bind(state, name, control)
         state.observe(self._static, names=["bowl"])
@@ -80,7 +80,8 @@ class ModelRaceView:
         self.info, self.table, self.status = widgets.HTML(), widgets.HTML(), widgets.HTML()
         self.table.add_class("nnw-model-table")
         self.controls = {"model": widgets.ToggleButtons(options=list(text.MODELS), value=state.model),
-                         "batch": widgets.ToggleButtons(options=list(text.BATCHES), value=state.batch),
+                         "batch": widgets.ToggleButtons(options=[(text.BATCH_LABELS[b], b) for b in BATCHES],
+                                                        value=state.batch),
                          "batch_size": widgets.IntSlider(value=state.batch_size, min=2, max=64, description=text.BATCH,
                                                          continuous_update=False),
                          "epochs": widgets.IntSlider(value=state.epochs, min=1, max=3000, description=text.EPOCHS,

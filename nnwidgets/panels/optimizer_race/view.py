@@ -27,6 +27,7 @@ from .state import is_transformation
 
 SLIDERS = {"momentum": (0.0, 0.99, 0.01), "rho": (0.0, 0.999, 0.001), "beta1": (0.0, 0.99, 0.01),
            "beta2": (0.9, 0.9999, 0.0001)}
+CUSTOM = "custom"  # the surface dropdown's value while a typed formula races
 
 
 class RaceView:
@@ -61,7 +62,9 @@ class RaceView:
     def _build_controls(self):
         state = self.state
         x0, x1, y0, y1 = state.box
-        c = {"surface": widgets.Dropdown(options=list(SURFACES) + [text.CUSTOM], description=text.SURFACE),
+        labels = text.SURFACE_LABELS
+        options = [(labels.get(name, name), name) for name in [*SURFACES, CUSTOM]]
+        c = {"surface": widgets.Dropdown(options=options, description=text.SURFACE),
              "custom": widgets.Text(placeholder=text.CUSTOM_PLACEHOLDER, description=text.CUSTOM_DESCRIPTION,
                                     continuous_update=False, layout=widgets.Layout(width="340px")),
              "steps": widgets.IntSlider(value=state.steps, min=1, max=1000, description=text.STEPS,
@@ -73,7 +76,7 @@ class RaceView:
              "y0": float_slider(text.START_Y, state.start[1], "nnw-start-y", lo=y0, hi=y1, step=0.1)}
         for name, control in c.items():
             control.add_class(f"nnw-{name}")
-        c["surface"].observe(lambda ch: ch["new"] != text.CUSTOM and self._edit("surface", ch["new"]), names="value")
+        c["surface"].observe(lambda ch: ch["new"] != CUSTOM and self._edit("surface", ch["new"]), names="value")
         c["custom"].observe(lambda ch: ch["new"].strip() and self._edit("surface", ch["new"]), names="value")
         for name in ("steps", "step", "play"):  # Play is linked in the kernel, so a slider press sends one message
             bind(state, "step" if name == "play" else name, c[name])
@@ -159,7 +162,7 @@ class RaceView:
 
     def _surface_changed(self, change=None):
         state, c = self.state, self.controls
-        c["surface"].value = state.surface if state._is_preset else text.CUSTOM
+        c["surface"].value = state.surface if state._is_preset else CUSTOM
         if not state._is_preset:
             c["custom"].value = state.surface_name
 
