@@ -6,9 +6,10 @@
 - Every MSE is named where it is used: ½·mean, ½·sum, ½·sum / N or the mean over classes.
 - Lesson 03 steps through seed 002's softmax + cross-entropy graph and finds p − y at the logits.
 
-The Korean lessons (lessons/ko/, issue 14) keep the same conventions in Korean: the solution line is
-"풀이 (눌러서 펼치기)", a class is "정답 클래스 N" / "타깃 클래스 N", and the panel's Korean name of an MSE counts.
-The English checks are unchanged; a Korean lesson is held to the Korean forms (and the English ones).
+The Korean notebooks (lessons/ko/ and lessons/homework/ko/, issue 14) keep the same conventions in Korean: the
+solution line is "풀이 (눌러서 펼치기)", a class is "정답 클래스 N" / "타깃 클래스 N", and an MSE may be named in
+Korean ("여기서 MSE = ½·합", the panel's "클래스에 대한 평균"). The English checks are unchanged; a Korean notebook is
+held to the Korean forms (and the English ones).
 """
 import ast
 import re
@@ -32,11 +33,13 @@ MIXED_CLASS_NAMES = r"class \d+ \(index \d+\)|index \d+ \(class \d+\)|true class
 MIXED_CLASS_NAMES_KO = r"클래스 \d+ \(인덱스 \d+\)|인덱스 \d+ \(클래스 \d+\)|정답 클래스가 (첫|두|세) ?번째"
 TARGET_CLASS_KO = r"(?:정답|타깃) 클래스 (\d+)(?![\d.])"
 MSE_NAMES = ("½·mean", "½·sum / N", "½·sum", "mean over classes")
-MSE_NAMES_KO = MSE_NAMES + ("클래스에 대한 (p − y)²의 평균", "클래스에 대한 평균")
+MSE_NAMES_KO = MSE_NAMES + ("½·평균", "½·합 / N", "½·합", "클래스에 대한 ½·합", "클래스에 대한 ½·평균",
+                            "클래스에 대한 (p − y)²의 평균", "클래스에 대한 평균")
 
 
 def is_korean(path) -> bool:
-    return KOREAN in path.parents
+    """A notebook in a ko/ folder: lessons/ko/ and lessons/homework/ko/."""
+    return "ko" in path.relative_to(LESSONS).parts[:-1]
 
 
 def solution_line(path) -> str:
