@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 import nnwidgets
-from nnwidgets import checks
+from nnwidgets import checks, i18n
 from nnwidgets.checks._harness import CASE_LABELS
 from nnwidgets.i18n import LANGUAGES, _, check_language, get_language, gettext, speaking
 
@@ -93,14 +93,20 @@ class Grader:
         self.trusted = self._run_setup()
 
     def _run_setup(self) -> dict:
-        """The source's setup cells run here (trusted), for what the test calls use: data, ``loss``, ``checks``."""
+        """The source's setup cells run here (trusted), for what the test calls use: data, ``loss``, ``checks``.
+        A ``nw.set_language("ko")`` in them (the Korean homework) does not last: the grader's language is
+        ``--language``."""
         namespace = {"__name__": "__grader__"}
-        for cell in self.assignment.cells:
-            tree = notebook.parse(cell.source)
-            if cell.role != "setup" or notebook.loaded_names(tree) & self.student_names:
-                continue
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(Exception):
-                exec(compile(tree, f"<setup {cell.cell_id}>", "exec"), namespace)
+        chosen = i18n._chosen
+        try:
+            for cell in self.assignment.cells:
+                tree = notebook.parse(cell.source)
+                if cell.role != "setup" or notebook.loaded_names(tree) & self.student_names:
+                    continue
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(Exception):
+                    exec(compile(tree, f"<setup {cell.cell_id}>", "exec"), namespace)
+        finally:
+            i18n._chosen = chosen
         namespace["checks"] = checks
         return namespace
 
