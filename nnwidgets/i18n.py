@@ -91,29 +91,52 @@ def speaking(language: str | None):
         _speaking.reset(token)
 
 
-@functools.cache
-def catalog(language: str) -> _gettext.NullTranslations:
-    """Every ``.po`` file of ``language``, compiled once into one gettext catalog (English: the identity)."""
-    if language == SOURCE_LANGUAGE:
-        return _gettext.NullTranslations()
+def part_of(module: str) -> str:
+    """The catalog of a module's messages: ``nnwidgets.panels.<topic>.*`` -> topic, checks and grading -> "checks",
+    the rest -> "common" (``nnwidgets.messages.catalog_of`` says the same for source files)."""
+    parts = module.split(".")
+    if len(parts) > 2 and parts[1] == "panels" and not parts[2].startswith("_"):
+        return parts[2]
+    if len(parts) > 1 and parts[1] in ("checks", "grade"):
+        return "checks"
+    return "common"
+
+
+def _compiled(language: str, paths) -> _gettext.GNUTranslations:
     import io
 
     import polib
 
     merged = polib.POFile()
     merged.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": language}
-    for path in sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po")):
+    for path in paths:
         for entry in polib.pofile(str(path)).translated_entries():
             merged.append(entry)
     return _gettext.GNUTranslations(io.BytesIO(merged.to_binary()))
 
 
-def gettext(message: str, language: str | None = None) -> str:
-    """``message`` in ``language`` (default: the language in force); English text comes back as it is."""
+@functools.cache
+def catalog(language: str, part: str = "common") -> _gettext.NullTranslations:
+    """``part``'s ``.po`` file of ``language`` compiled into a gettext catalog, falling back to the other parts'
+    (English: the identity). Each part has its own: "step" is 계단 함수 on the perceptron and 단계 on the stepper."""
+    if language == SOURCE_LANGUAGE:
+        return _gettext.NullTranslations()
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    own = folder / f"{part}.po"
+    translations = _compiled(language, [own] if own.exists() else [])
+    translations.add_fallback(_compiled(language, sorted(p for p in folder.glob("*.po") if p != own)))
+    return translations
+
+
+def gettext(message: str, language: str | None = None, part: str | None = None) -> str:
+    """``message`` in ``language`` (default: the language in force), from the catalog of ``part`` (default: the
+    calling module's); English text comes back as it is."""
     language = language or get_language()
     if language == SOURCE_LANGUAGE or not message:
         return str(message)
-    return catalog(language).gettext(str(message))
+    if part is None:
+        part = part_of(sys._getframe(1).f_globals.get("__name__", ""))
+    return catalog(language, part).gettext(str(message))
 
 
 _ = gettext
@@ -130,16 +153,16 @@ def N_(message: str) -> Message:  # noqa: N802 - gettext's own name for the mark
     return Message(message)
 
 
-def translated(value):
+def translated(value, part: str = "common"):
     """``value`` with every ``Message`` in it (also in tuples, lists and dict values) in the language in force."""
     if isinstance(value, Message):
-        return gettext(value)
+        return gettext(value, part=part)
     if isinstance(value, tuple):
-        return tuple(translated(v) for v in value)
+        return tuple(translated(v, part) for v in value)
     if isinstance(value, list):
-        return [translated(v) for v in value]
+        return [translated(v, part) for v in value]
     if isinstance(value, dict):
-        return {k: translated(v) for k, v in value.items()}
+        return {k: translated(v, part) for k, v in value.items()}
     return value
 
 
@@ -148,7 +171,9 @@ class TextModule(types.ModuleType):
 
     def __getattribute__(self, name):
         value = super().__getattribute__(name)
-        return translated(value) if name[:1].isupper() else value
+        if not name[:1].isupper():
+            return value
+        return translated(value, part_of(super().__getattribute__("__name__")))
 
 
 def translate_module(name: str) -> None:

@@ -80,3 +80,16 @@ def test_set_language_checks_its_argument_and_speaking_wins(monkeypatch):
     assert i18n.get_language() == "ko"
     with pytest.raises(ValueError, match="은|는|이|가"):  # the message itself is Korean now
         i18n.set_language("fr")
+
+
+def test_each_part_reads_its_own_catalog_first():
+    """A short word can mean two things: "step" is the step function on the perceptron and one step of the
+    stepper. Each part's messages come from its own catalog; the others are only a fallback."""
+    assert i18n.part_of("nnwidgets.panels.perceptron.text") == "perceptron"
+    assert i18n.part_of("nnwidgets.panels.perceptron") == "perceptron"
+    assert i18n.part_of("nnwidgets.panels._state") == "common"
+    assert i18n.part_of("nnwidgets.checks.softmax") == "checks"
+    entries = _entries()
+    for part in entries:
+        for message, entry in entries[part].items():
+            assert i18n.gettext(message, "ko", part=part) == entry.msgstr, (part, message)

@@ -1,4 +1,5 @@
-"""Update the Korean catalogs from the code (as xgettext + msgmerge would): ``python tools/extract_messages.py``.
+"""Update the Korean catalogs from the code (as xgettext + msgmerge would): ``python tools/extract_messages.py``
+(every catalog) or ``python tools/extract_messages.py softmax backprop`` (only those parts).
 
 Every marked message gets an entry in its part's ``nnwidgets/locale/ko/LC_MESSAGES/<part>.po``; translations
 already there are kept; entries no longer used are dropped (and listed). New entries have an empty ``msgstr``
@@ -16,10 +17,12 @@ from nnwidgets.messages import all_messages
 LANGUAGE = "ko"
 
 
-def update(language: str = LANGUAGE) -> None:
+def update(language: str = LANGUAGE, parts=()) -> None:
     folder = LOCALE_DIR / language / "LC_MESSAGES"
     folder.mkdir(parents=True, exist_ok=True)
     for part, messages in sorted(all_messages().items()):
+        if parts and part not in parts:
+            continue
         path = folder / f"{part}.po"
         old = {e.msgid: e for e in polib.pofile(str(path))} if path.exists() else {}
         po = polib.POFile(wrapwidth=0)
@@ -44,4 +47,4 @@ def update(language: str = LANGUAGE) -> None:
 
 
 if __name__ == "__main__":
-    update()
+    update(parts=sys.argv[1:])
