@@ -14,6 +14,7 @@ from ...core.perceptron import (
     gate_targets,
     perceptron_forward,
 )
+from ...i18n import speaking
 from .._state import PanelState
 from .._traits import Checked, one_of
 from . import text
@@ -66,9 +67,10 @@ class NeuronState(PanelState):
 
     def load_preset(self, gate: str) -> None:
         """Set the gate and the seeds' weights for it (AND, NAND, OR; NOR = OR with signs flipped)."""
-        gate = choice("gate", gate, GATES, casefold=True)
-        if gate not in GATE_PRESETS:
-            raise ValueError(text.NO_PRESET.format(gate=gate, presets=", ".join(GATE_PRESETS)))
+        with speaking(self._language_in_force()):  # a refusal speaks the panel's language
+            gate = choice("gate", gate, GATES, casefold=True)
+            if gate not in GATE_PRESETS:
+                raise ValueError(text.NO_PRESET.format(gate=gate, presets=", ".join(GATE_PRESETS)))
         w1, w2, b = GATE_PRESETS[gate]
         self.set(gate=gate, w1=w1, w2=w2, b=b)
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from ..._validate import bounded_float, choice
 from ...core.perceptron import GATE_INPUTS, GATES, StackOutput, gate_name, gate_targets, stacked_forward
+from ...i18n import speaking
 from .._state import PanelState
 from .._traits import Checked, one_of
 from .neuron import NeuronState
@@ -48,12 +49,14 @@ class StackState(PanelState):
 
     def weights_of(self, neuron: str) -> tuple[float, float, float]:
         """(w1, w2, b) of neuron "h1", "h2" or "y"."""
-        neuron = choice("neuron", neuron, NEURONS)
+        with speaking(self._language_in_force()):  # a refusal speaks the panel's language
+            neuron = choice("neuron", neuron, NEURONS)
         return tuple(getattr(self, f"{neuron}_{part}") for part in PARTS)
 
     def load_preset(self, preset: str) -> None:
         """Set the nine weights of a network from the seeds (a key of ``STACK_PRESETS``)."""
-        preset = choice("preset", preset, STACK_PRESETS)
+        with speaking(self._language_in_force()):
+            preset = choice("preset", preset, STACK_PRESETS)
         values = (value for weights in STACK_PRESETS[preset] for value in weights)
         self.set(**dict(zip(WEIGHTS, values, strict=True)))
 

@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from ..._validate import choice
 from ...core.perceptron import ACTIVATIONS, GATE_PRESETS, GATES, gate_targets
+from ...i18n import speaking
 from ...render import LayeredFigure, new_figure
 from .._controls import bind, equation, float_slider, message_html, number, table_html
 from .._state import Panel
@@ -49,7 +50,8 @@ class PerceptronExplorer(PerceptronState, Panel):
 
     def tab_view(self, name: str):
         """The view object of tab ``name`` (one of ``.tabs``), built on first use."""
-        name = choice("tab", name, TABS)
+        with speaking(self.language):  # a refusal speaks the panel's language
+            name = choice("tab", name, TABS)
         if name not in self._views:
             build = {"neuron": NeuronView, "learn": LearnView, "stack": StackView, "mlp": MLPView}[name]
             with self._building_view():
@@ -67,7 +69,8 @@ class PerceptronExplorer(PerceptronState, Panel):
         controls = self.tab_view(tab or "neuron").controls
         if setting not in controls:
             known = ["tab", *(f"{t}.{c}" if t != "neuron" else c for t in TABS for c in self.tab_view(t).controls)]
-            raise ValueError(text.NO_CONTROL.format(name=name, known=", ".join(known)))
+            with speaking(self.language):
+                raise ValueError(text.NO_CONTROL.format(name=name, known=", ".join(known)))
         return controls[setting]
 
     def to_png(self) -> bytes:
