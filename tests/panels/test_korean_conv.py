@@ -50,7 +50,7 @@ def test_the_warnings_and_the_form_refusals_are_korean(korean):
     c = nw.ConvShapeVisualizer(input_shape=(7, 7, 1), kernel_size=3)
     c.control("H").set_state({"value": 1})  # refused: the warning line
     assert has_hangul(c.error) and "input_shape" in c.error and has_hangul(c.view.status.value)
-    assert c.error.startswith("input_shape = (1, 7, 1)는 맞지 않습니다: ")  # the reason after it: core's
+    assert c.error.startswith("input_shape = (1, 7, 1)은(는) 맞지 않습니다: ")  # the reason after it: core's
     c.set()  # valid again
     before = c.to_dict()
     with pytest.raises(ValueError, match="스트라이드|stride") as err:

@@ -55,7 +55,7 @@ class PlaygroundState(PanelState):
     batch_size = Checked(10, checks.int_range(1, MAX_SAMPLES))
     optimizer = Checked("sgd", one_of(OPTIMIZERS))
     optimizer_options = Checked({}, checks.optimizer_options)
-    regularization = Checked(None, checks.optional(one_of(("l1", "l2")), "no regularisation"))
+    regularization = Checked(None, checks.optional(one_of(("l1", "l2")), "regularization"))
     reg_rate = Checked(0.0, checks.in_range(0.0, 10.0))
     dropout = Checked(0.0, checks.in_range(0.0, 0.9))
     batch_norm = Checked(False, flag)
@@ -65,7 +65,7 @@ class PlaygroundState(PanelState):
     noise = Checked(0.0, checks.in_range(0.0, 0.5))
     samples = Checked(500, checks.int_range(10, MAX_SAMPLES))
     train_fraction = Checked(0.5, checks.in_range(0.0, 1.0, low_in=False))
-    early_stopping = Checked(None, checks.optional(checks.int_range(1, checks.MAX_EPOCHS), "no early stopping"))
+    early_stopping = Checked(None, checks.optional(checks.int_range(1, checks.MAX_EPOCHS), "early_stopping"))
     seed = Checked(0, checks.int_range(0, 2**32 - 1))
     points = Checked((), checks.points)
 
@@ -85,7 +85,8 @@ class PlaygroundState(PanelState):
         kind = "regression" if name in REGRESSION_SETS else "classification" if name in CLASSIFICATION_SETS else None
         if kind and values["problem"] != kind:
             if "problem" in changed:
-                raise ValueError(text.WRONG_PROBLEM.format(dataset=name, problem=values["problem"], kind=kind))
+                raise ValueError(text.WRONG_PROBLEM.format(dataset=name, problem=values["problem"],
+                                                           kind=text.KINDS[kind]))
             adjusted["problem"] = kind
         if "dataset" in changed and "points" not in changed and name != "points" and values["points"]:
             adjusted["points"] = ()  # drawn points belong to the picture they were drawn on
@@ -256,7 +257,7 @@ class PlaygroundState(PanelState):
         X = np.asarray(check_pair(X, np.zeros(len(np.atleast_2d(X))), "regression", "X").X)
         width = self._data.X_train.shape[1]
         if X.shape[1] != width:
-            raise ValueError(f"X must have {width} columns like the data, got {X.shape[1]}")
+            raise ValueError(text.X_COLUMNS.format(width=width, got=X.shape[1]))
         return self._inputs(X)
 
     def predict(self, X) -> np.ndarray:

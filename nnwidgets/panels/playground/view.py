@@ -13,6 +13,7 @@ import numpy as np
 
 from ...core.playground import ACTIVATIONS, DATASETS, FEATURES, INITS, OPTIMIZER_DEFAULTS, OPTIMIZERS
 from ...core.playground.datasets import GENERATED
+from ...i18n import speaking
 from ...render import LayeredFigure
 from .._controls import KEEP, bind, float_slider, log_slider, message_html
 from .._state import Panel
@@ -84,13 +85,14 @@ class Playground(PlaygroundState, Panel):
             "step": widgets.Button(description=text.STEP, icon="step-forward"),
             "reset": widgets.Button(description=text.RESET, icon="undo"),
             "dataset": widgets.Dropdown(options=(*DATASETS, text.CUSTOM_DATA), description=L["dataset"]),
-            "problem": widgets.Dropdown(options=("classification", "regression"), description=L["problem"]),
+            "problem": widgets.Dropdown(options=[(text.KINDS[k], k) for k in ("classification", "regression")],
+                                    description=L["problem"]),
             "hidden": widgets.Text(description=L["hidden"], placeholder=text.HIDDEN_HINT),
             "activation": widgets.Dropdown(options=ACTIVATIONS, description=L["activation"]),
             "lr": log_slider(L["lr"], self.lr, "nnw-playground-lr", lo=-4, hi=1, step=0.1),
             "batch_size": widgets.IntText(description=L["batch_size"]),
             "optimizer": widgets.Dropdown(options=OPTIMIZERS, description=L["optimizer"]),
-            "regularization": widgets.Dropdown(options=(("none", "none"), ("L1", "l1"), ("L2", "l2")),
+            "regularization": widgets.Dropdown(options=((text.NO_REGULARIZATION, "none"), ("L1", "l1"), ("L2", "l2")),
                                                description=L["regularization"]),
             "reg_rate": widgets.FloatText(description=L["reg_rate"], step=0.001),
             "dropout": float_slider(L["dropout"], self.dropout, "nnw-playground-dropout", lo=0, hi=0.9, step=0.05),
@@ -224,7 +226,8 @@ class Playground(PlaygroundState, Panel):
             self.figure.refresh_static()
         self.figure.update(self._data_marks(two_d) + self._network_marks(two_d)
                            + drawing.curve_marks(self.history, self.best_epoch))
-        self.formula_box.value = f"<pre style='margin:0'>{html.escape(self.formula)}</pre>"
+        self.formula_box.value = (f"<div>{html.escape(text.FORMULA_HEADING)}</div>"
+                                  f"<pre style='margin:0'>{html.escape(self.formula)}</pre>")
         self._show_error()
 
     def _data_marks(self, two_d: bool) -> list:
@@ -261,8 +264,9 @@ class Playground(PlaygroundState, Panel):
         return drawing.network_marks(sizes, self.params, heat, names=(inputs, outputs))
 
     def to_png(self) -> bytes:
-        """The panel's figure as matplotlib draws it (what static front ends show)."""
-        return self.figure.to_png()
+        """The panel's figure as matplotlib draws it (what static front ends show), in the panel's language."""
+        with speaking(self.language):
+            return self.figure.to_png()
 
 
 def _parse_hidden(value: str):
