@@ -9,6 +9,8 @@ import math
 import numbers
 from collections.abc import Iterable
 
+from .i18n import _
+
 
 def finite_float(name: str, value) -> float:
     """Return ``value`` as a Python float, or raise if it is not a finite real number."""
@@ -19,10 +21,11 @@ def finite_float(name: str, value) -> float:
         except Exception:  # noqa: BLE001 - fall through to the message below
             pass
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite number, got {shown(value)} ({type(value).__name__})")
+        raise ValueError(_("{name} must be a finite number, got {value} ({type})").format(
+            name=name, value=shown(value), type=type(value).__name__))
     value = float(value)
     if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value}")
+        raise ValueError(_("{name} must be a finite number, got {value}").format(name=name, value=value))
     return value
 
 
@@ -34,7 +37,8 @@ def bounded_float(name: str, value, limit: float = LIMIT) -> float:
     """A finite number within +-``limit`` (float32 overflows near 3.4e38, long before float64 does)."""
     value = finite_float(name, value)
     if abs(value) > limit:
-        raise ValueError(f"{name} must be a number between {-limit:g} and {limit:g}, got {value:g}")
+        raise ValueError(_("{name} must be a number between {low:g} and {high:g}, got {value:g}").format(
+            name=name, low=-limit, high=limit, value=value))
     return value
 
 
@@ -44,30 +48,32 @@ def bounded_array(name: str, value, *, limit: float = LIMIT, dtype="float64"):
 
     array = finite_array(name, value, dtype=dtype)
     if array.size and np.abs(array).max() > limit:
-        raise ValueError(f"{name} entries must be between {-limit:g} and {limit:g}, got {shown(value)}")
+        raise ValueError(_("{name} entries must be between {low:g} and {high:g}, got {value}").format(
+            name=name, low=-limit, high=limit, value=shown(value)))
     return array
 
 
 def positive_float(name: str, value) -> float:
     value = finite_float(name, value)
     if value <= 0:
-        raise ValueError(f"{name} must be a positive number, got {value}")
+        raise ValueError(_("{name} must be a positive number, got {value}").format(name=name, value=value))
     return value
 
 
 def positive_int(name: str, value, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be a positive integer, got {shown(value)}")
+        raise ValueError(_("{name} must be a positive integer, got {value}").format(name=name, value=shown(value)))
     value = int(value)
-    if value <= 0 or (maximum is not None and value > maximum):
-        allowed = f"1..{maximum}" if maximum is not None else "a positive integer"
-        raise ValueError(f"{name} must be {allowed}, got {value}")
+    if maximum is None and value <= 0:
+        raise ValueError(_("{name} must be a positive integer, got {value}").format(name=name, value=value))
+    if maximum is not None and not 1 <= value <= maximum:
+        raise ValueError(_("{name} must be 1..{maximum}, got {value}").format(name=name, maximum=maximum, value=value))
     return value
 
 
 def integer(name: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {shown(value)}")
+        raise ValueError(_("{name} must be an integer, got {value}").format(name=name, value=shown(value)))
     return int(value)
 
 
@@ -80,7 +86,8 @@ def choice(name: str, value, allowed: Iterable[str], *, casefold: bool = False) 
             if key == (option.upper() if casefold else option):
                 return option
     listed = ", ".join(repr(a) for a in allowed)
-    raise ValueError(f"{name} must be one of {listed}, got {shown(value)}")
+    raise ValueError(_("{name} must be one of {allowed}, got {value}").format(
+        name=name, allowed=listed, value=shown(value)))
 
 
 #: Most entries accepted in one array argument: far beyond any teaching example, far below a memory problem.
@@ -107,29 +114,36 @@ def finite_array(name: str, value, *, shape_hint: str = "", dtype="float32", max
     import numpy as np
 
     if value is None or isinstance(value, (str, bytes, dict, set)) or callable(value):
-        raise ValueError(f"{name} must be an array of numbers{shape_hint}, got {shown(value)}")
+        raise ValueError(_("{name} must be an array of numbers{hint}, got {value}").format(
+            name=name, hint=shape_hint, value=shown(value)))
     size = getattr(value, "size", None)
     if size is None and isinstance(value, (list, tuple)) and len(value) > max_entries:
         size = len(value)
     if isinstance(size, int) and size > max_entries:
-        raise ValueError(f"{name} may have at most {max_entries:,} entries, got {size:,}")
+        raise ValueError(_("{name} may have at most {maximum:,} entries, got {size:,}").format(
+            name=name, maximum=max_entries, size=size))
     try:
         raw = np.asarray(value)
     except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{name} must be an array of numbers{shape_hint}, got {shown(value)}") from None
+        raise ValueError(_("{name} must be an array of numbers{hint}, got {value}").format(
+            name=name, hint=shape_hint, value=shown(value))) from None
     if raw.dtype == object:
-        raise ValueError(f"{name} must be an array of numbers{shape_hint} (equal-length rows, no text or None), "
-                         f"got {shown(value)}")
+        raise ValueError(_("{name} must be an array of numbers{hint} (equal-length rows, no text or None), "
+                           "got {value}").format(name=name, hint=shape_hint, value=shown(value)))
     if raw.dtype.kind == "c":
-        raise ValueError(f"{name} must hold real numbers, got complex values {shown(value)}")
+        raise ValueError(_("{name} must hold real numbers, got complex values {value}").format(
+            name=name, value=shown(value)))
     if raw.dtype.kind == "b":
-        raise ValueError(f"{name} must hold numbers, got booleans {shown(value)}")
+        raise ValueError(_("{name} must hold numbers, got booleans {value}").format(name=name, value=shown(value)))
     if raw.dtype.kind not in "iuf":
-        raise ValueError(f"{name} must be an array of numbers{shape_hint}, got {shown(value)}")
+        raise ValueError(_("{name} must be an array of numbers{hint}, got {value}").format(
+            name=name, hint=shape_hint, value=shown(value)))
     if raw.size > max_entries:
-        raise ValueError(f"{name} may have at most {max_entries:,} entries, got {raw.size:,}")
+        raise ValueError(_("{name} may have at most {maximum:,} entries, got {size:,}").format(
+            name=name, maximum=max_entries, size=raw.size))
     with np.errstate(over="ignore"):
         array = raw.astype(dtype)
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers, got {shown(value)}")
+        raise ValueError(_("{name} must contain only finite numbers, got {value}").format(
+            name=name, value=shown(value)))
     return array

@@ -1,6 +1,8 @@
 """A progress bar for long runs done in jitted chunks, shown only when the run will last over a second."""
 from __future__ import annotations
 
+from ..i18n import _
+
 
 class LateProgress:
     """``with LateProgress(total) as progress: ... progress.advance(size, seconds)`` after each chunk.
@@ -9,8 +11,10 @@ class LateProgress:
     seed's XOR never print a bar. The bar is tqdm.auto's: a widget in Jupyter, text elsewhere.
     """
 
-    def __init__(self, total: int, enabled: bool = True, desc: str = "training", unit: str = "epoch"):
-        self.total, self.enabled, self.desc, self.unit = total, enabled, desc, unit
+    def __init__(self, total: int, enabled: bool = True, desc: str | None = None, unit: str | None = None):
+        self.total, self.enabled = total, enabled
+        self.desc = _("training") if desc is None else desc
+        self.unit = _("epoch") if unit is None else unit
         self.bar, self.calls, self.done = None, 0, 0
 
     def advance(self, size: int, seconds: float) -> None:

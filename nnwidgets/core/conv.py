@@ -13,6 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._validate import choice
+from ..i18n import _
 from .conv_shapes import (
     MAX_SIZE,
     PADDING_NAMES,
@@ -42,15 +43,17 @@ def _array(name: str, value, ndim: int, layout: str) -> np.ndarray:
     except (TypeError, ValueError):
         array = None
     if array is None or array.dtype.kind not in "iuf":
-        kind = "not an array" if array is None else f"dtype {array.dtype}"
-        raise ValueError(f"{name} must be an array of real numbers {layout}, got {kind}")
+        kind = _("not an array") if array is None else f"dtype {array.dtype}"
+        raise ValueError(_("{name} must be an array of real numbers {layout}, got {kind}").format(
+            name=name, layout=layout, kind=kind))
     if array.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} axes {layout}, got shape {array.shape}")
+        raise ValueError(_("{name} must have {ndim} axes {layout}, got shape {shape}").format(
+            name=name, ndim=ndim, layout=layout, shape=array.shape))
     array = array.astype(np.float32)
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers (float32), got inf or nan")
+        raise ValueError(_("{name} must contain only finite numbers (float32), got inf or nan").format(name=name))
     if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+        raise ValueError(_("{name} must not be empty, got shape {shape}").format(name=name, shape=array.shape))
     return array
 
 
@@ -63,8 +66,9 @@ def _check_cells(batch: int, channels: int, sizes, pads) -> None:
     padded = batch * channels * int(np.prod([a.n + b + e for a, (b, e) in zip(sizes, pads)]))
     out = batch * channels * int(np.prod([a.size for a in sizes]))
     if max(padded, out) > MAX_ELEMENTS:
-        raise ValueError(f"padding, kernel_size and dilation give {max(padded, out):,} cells; at most "
-                         f"{MAX_ELEMENTS:,} are allowed (use less padding or a smaller input)")
+        raise ValueError(_("padding, kernel_size and dilation give {cells:,} cells; at most {maximum:,} are "
+                           "allowed (use less padding or a smaller input)").format(
+                               cells=max(padded, out), maximum=MAX_ELEMENTS))
 
 
 def _kernel_fits(spatial, kernel, stride, padding, dilation):
@@ -73,8 +77,8 @@ def _kernel_fits(spatial, kernel, stride, padding, dilation):
         return axis_sizes(spatial, kernel, stride, padding, dilation)
     except ValueError as err:
         if str(err).startswith("kernel_size"):
-            raise ValueError(f"w's kernel {tuple(kernel) if isinstance(kernel, tuple) else (kernel,)} does not fit "
-                             f"x: {err}") from None
+            raise ValueError(_("w's kernel {kernel} does not fit x: {reason}").format(
+                kernel=tuple(kernel) if isinstance(kernel, tuple) else (kernel,), reason=err)) from None
         raise
 
 
@@ -92,7 +96,8 @@ def conv2d(x, w, stride=1, padding="valid", dilation=1):
     x = _array("x", x, 4, "(N, H, W, C)")
     w = _array("w", w, 4, "(kH, kW, C_in, C_out)")
     if w.shape[2] != x.shape[3]:
-        raise ValueError(f"w has {w.shape[2]} input channels but x has {x.shape[3]}: they must match")
+        raise ValueError(_("w has {w_channels} input channels but x has {x_channels}: they must match").format(
+            w_channels=w.shape[2], x_channels=x.shape[3]))
     stride, dilation = size_arg("stride", stride), size_arg("dilation", dilation)
     sizes = _kernel_fits(x.shape[1:3], w.shape[:2], stride, padding, dilation)
     pads = _pads(sizes)
@@ -108,7 +113,8 @@ def conv1d(x, w, stride=1, padding="valid", dilation=1):
     x = _array("x", x, 3, "(N, L, C)")
     w = _array("w", w, 3, "(k, C_in, C_out)")
     if w.shape[1] != x.shape[2]:
-        raise ValueError(f"w has {w.shape[1]} input channels but x has {x.shape[2]}: they must match")
+        raise ValueError(_("w has {w_channels} input channels but x has {x_channels}: they must match").format(
+            w_channels=w.shape[1], x_channels=x.shape[2]))
     stride, dilation = size_arg("stride", stride), size_arg("dilation", dilation)
     sizes = _kernel_fits((x.shape[1],), w.shape[0], stride, padding, dilation)
     pads = _pads(sizes)
@@ -154,7 +160,7 @@ def pool2d(x, pool_size, stride=None, padding="valid", mode="max", ceil_mode=Fal
 
 def pool1d(x, pool_size, stride=None, padding="valid", mode="max", ceil_mode=False):
     """Max or average pooling of a 1-D sequence x (N,), with the same rules as ``pool2d``."""
-    x = _array("x", x, 1, "(a 1-D sequence)")
+    x = _array("x", x, 1, _("(a 1-D sequence)"))
     windows, strides, sizes = _pool_sizes(x.shape, pool_size, stride, padding, mode, ceil_mode)
     pads = ((0, 0),) + _pads(sizes)
     _check_cells(1, 1, sizes, pads[1:])
@@ -168,9 +174,9 @@ def correlate1d(x, w, stride=1, padding="valid", flip=False, dilation=1):
     >>> correlate1d([2, 8, 3, 7, 1, 2, 0, 4, 5], [2, 1, 5, 3]).tolist()
     [48.0, 57.0, 24.0, 25.0, 16.0, 39.0]
     """
-    x, w = _array("x", x, 1, "(a 1-D sequence)"), _array("w", w, 1, "(a 1-D kernel)")
+    x, w = _array("x", x, 1, _("(a 1-D sequence)")), _array("w", w, 1, _("(a 1-D kernel)"))
     if not isinstance(flip, (bool, np.bool_)):
-        raise ValueError(f"flip must be True or False, got {flip!r}")
+        raise ValueError(_("{name} must be True or False, got {value!r}").format(name="flip", value=flip))
     stride, dilation = size_arg("stride", stride), size_arg("dilation", dilation)
     sizes = _kernel_fits((x.size,), w.size, stride, padding, dilation)
     pads = _pads(sizes)

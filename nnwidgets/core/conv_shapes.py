@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validate import choice, shown
+from ..i18n import _
 
 PADDING_NAMES = ("valid", "same", "full")
 #: the largest size, stride, dilation or padding accepted anywhere (keeps every index inside int32)
@@ -28,11 +29,14 @@ MAX_SIZE = 1_000_000
 
 def size_arg(name: str, value, minimum: int = 1) -> int:
     """A whole number from ``minimum`` (1 unless said) to ``MAX_SIZE``; the message names ``name``."""
-    what = "a positive integer" if minimum == 1 else f"an integer from {minimum}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} must be {what}, got {shown(value)}")
+        message = (_("{name} must be a positive integer, got {value}") if minimum == 1
+                   else _("{name} must be an integer from {minimum}, got {value}"))
+        raise ValueError(message.format(name=name, minimum=minimum, value=shown(value)))
     if value > MAX_SIZE:
-        raise ValueError(f"{name} must be {what} of at most {MAX_SIZE:,}, got {shown(value)}")
+        message = (_("{name} must be a positive integer of at most {maximum:,}, got {value}") if minimum == 1
+                   else _("{name} must be an integer from {minimum} of at most {maximum:,}, got {value}"))
+        raise ValueError(message.format(name=name, minimum=minimum, maximum=MAX_SIZE, value=shown(value)))
     return int(value)
 
 
@@ -41,15 +45,12 @@ def kernel_sizes(kernel_size, axes: int, name: str = "kernel_size") -> tuple[int
     """``kernel_size`` per axis: an int for every axis, or one int per axis ((kH, kW) for two axes)."""
     if isinstance(kernel_size, (tuple, list)):
         if len(kernel_size) != axes:
-            allowed = "a positive integer" if axes == 1 else f"a positive integer or a pair {_pair_hint(axes)}"
-            raise ValueError(f"{name} must be {allowed} for {axes} axis{'es' if axes > 1 else ''}, "
-                             f"got {shown(kernel_size)}")
+            message = (_("{name} must be a positive integer for 1 axis, got {value}") if axes == 1 else
+                       _("{name} must be a positive integer or a pair (kH, kW) for 2 axes, got {value}") if axes == 2
+                       else _("{name} must be a positive integer or {axes} integers for {axes} axes, got {value}"))
+            raise ValueError(message.format(name=name, axes=axes, value=shown(kernel_size)))
         return tuple(size_arg(name, k) for k in kernel_size)
     return (size_arg(name, kernel_size),) * axes
-
-
-def _pair_hint(axes: int) -> str:
-    return "(kH, kW)" if axes == 2 else f"of {axes} integers"
 
 
 def resolve_padding(n: int, kernel_size: int, stride: int = 1, padding=0, dilation: int = 1) -> tuple[int, int]:
@@ -67,8 +68,9 @@ def resolve_padding(n: int, kernel_size: int, stride: int = 1, padding=0, dilati
     if (not isinstance(pair, (tuple, list)) or len(pair) != 2
             or not all(isinstance(p, numbers.Integral) and not isinstance(p, bool) and 0 <= p <= MAX_SIZE
                        for p in pair)):
-        raise ValueError(f"padding must be a non-negative integer (at most {MAX_SIZE:,}), a (before, after) pair of "
-                         f"them, or one of 'valid', 'same', 'full', got {shown(padding)}")
+        raise ValueError(_("padding must be a non-negative integer (at most {maximum:,}), a (before, after) pair of "
+                           "them, or one of 'valid', 'same', 'full', got {value}").format(
+                               maximum=MAX_SIZE, value=shown(padding)))
     return int(pair[0]), int(pair[1])
 
 
@@ -114,8 +116,9 @@ def check_pool_padding(padding, kernel_size, dilation: int = 1) -> None:
         return
     effective = dilation * (kernel_size - 1) + 1
     if 2 * max(resolve_padding(1, 1, 1, padding)) > effective:
-        raise ValueError(f"padding must be at most half of the pooling window ({effective // 2} for pool_size "
-                         f"{kernel_size}), got {shown(padding)}: a window would see only padding")
+        raise ValueError(_("padding must be at most half of the pooling window ({half} for pool_size "
+                           "{pool_size}), got {value}: a window would see only padding").format(
+                               half=effective // 2, pool_size=kernel_size, value=shown(padding)))
 
 
 def axis_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False) -> AxisSize:
@@ -124,7 +127,8 @@ def axis_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False) 
     kernel_size, stride, dilation = (size_arg(k, v) for k, v in
                                      (("kernel_size", kernel_size), ("stride", stride), ("dilation", dilation)))
     if not isinstance(ceil_mode, (bool, np.bool_)):
-        raise ValueError(f"ceil_mode must be True or False, got {shown(ceil_mode)}")
+        raise ValueError(_("{name} must be True or False, got {value}").format(
+            name="ceil_mode", value=shown(ceil_mode)))
     ceil_mode = bool(ceil_mode)
     before, after = resolve_padding(n, kernel_size, stride, padding, dilation)
     effective = dilation * (kernel_size - 1) + 1
@@ -137,9 +141,13 @@ def axis_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False) 
     else:
         size = span // stride + 1
     if size < 1:
-        raise ValueError(f"kernel_size must fit the padded input: an effective kernel of {effective} "
-                         f"(kernel_size {kernel_size}, dilation {dilation}) is larger than {n} + {before} + {after} "
-                         f"= {n + before + after}" + (" and no window starts inside it" if ceil_mode else ""))
+        message = (_("kernel_size must fit the padded input: an effective kernel of {effective} (kernel_size "
+                     "{kernel_size}, dilation {dilation}) is larger than {n} + {before} + {after} = {total} and no "
+                     "window starts inside it") if ceil_mode else
+                   _("kernel_size must fit the padded input: an effective kernel of {effective} (kernel_size "
+                     "{kernel_size}, dilation {dilation}) is larger than {n} + {before} + {after} = {total}"))
+        raise ValueError(message.format(effective=effective, kernel_size=kernel_size, dilation=dilation, n=n,
+                                        before=before, after=after, total=n + before + after))
     return AxisSize(n, kernel_size, stride, dilation, before, after, ceil_mode, size)
 
 
@@ -159,15 +167,16 @@ def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=
     if isinstance(n, (tuple, list)):
         return tuple(a.size for a in axis_sizes(n, kernel_size, stride, padding, dilation, ceil_mode))
     if isinstance(kernel_size, (tuple, list)):
-        raise ValueError(f"kernel_size must be one integer for one axis n = {shown(n)}, got {shown(kernel_size)}: "
-                         "pass n as (H, W) for a (kH, kW) kernel")
+        raise ValueError(_("kernel_size must be one integer for one axis n = {n}, got {value}: "
+                           "pass n as (H, W) for a (kH, kW) kernel").format(n=shown(n), value=shown(kernel_size)))
     return axis_size(n, kernel_size, stride, padding, dilation, ceil_mode).size
 
 
 def axis_sizes(shape, kernel_size, stride=1, padding=0, dilation=1, ceil_mode=False) -> tuple[AxisSize, ...]:
     """``axis_size`` for every axis of ``shape`` ((H, W) or (N,)), ``kernel_size`` an int or one per axis."""
     if not isinstance(shape, (tuple, list)) or not 1 <= len(shape) <= 3:
-        raise ValueError(f"n must be a size or a tuple of 1 to 3 sizes such as (H, W), got {shown(shape)}")
+        raise ValueError(_("n must be a size or a tuple of 1 to 3 sizes such as (H, W), got {value}").format(
+            value=shown(shape)))
     kernels = kernel_sizes(kernel_size, len(shape))
     return tuple(axis_size(n, k, stride, padding, dilation, ceil_mode) for n, k in zip(shape, kernels))
 

@@ -12,6 +12,7 @@ import math
 from typing import NamedTuple
 
 from .._validate import shown
+from ..i18n import _
 from .conv_shapes import axis_size, check_pool_padding, kernel_sizes, size_arg
 
 MAX_LAYERS = 100
@@ -45,8 +46,8 @@ def trace_shapes(layers) -> list[LayerShape]:
     [(28, 28, 1), (26, 26, 4)]
     """
     if isinstance(layers, (str, bytes)) or not isinstance(layers, (list, tuple)) or not 1 <= len(layers) <= MAX_LAYERS:
-        raise ValueError(f"layers must be a list of 1 to {MAX_LAYERS} layers such as [('input', (28, 28, 1)), "
-                         f"('relu',)], got {shown(layers)}")
+        raise ValueError(_("layers must be a list of 1 to {maximum} layers such as [('input', (28, 28, 1)), "
+                           "('relu',)], got {value}").format(maximum=MAX_LAYERS, value=shown(layers)))
     try:
         split = [_split(position, layer) for position, layer in enumerate(layers)]
     except ValueError as err:
@@ -69,8 +70,9 @@ def _split(position, layer):
         layer = (layer,)
     if not isinstance(layer, (tuple, list)) or not 1 <= len(layer) <= 2 or not isinstance(layer[0], str) \
             or layer[0] not in KINDS:
-        raise ValueError(f"layer {position + 1} must be a name or a tuple starting with one of {', '.join(KINDS)}, "
-                         f"such as ('relu',) or ('conv', {{'filters': 8, 'kernel_size': 3}}), got {shown(layer)}")
+        raise ValueError(_("layer {number} must be a name or a tuple starting with one of {kinds}, such as "
+                           "('relu',) or ('conv', {{'filters': 8, 'kernel_size': 3}}), got {value}").format(
+                               number=position + 1, kinds=", ".join(KINDS), value=shown(layer)))
     name, options = layer[0], (layer[1] if len(layer) == 2 else None)
     if name == "input":
         return name, options
@@ -78,38 +80,43 @@ def _split(position, layer):
     if options is None and not required:
         return name, {}
     if not isinstance(options, dict):
-        raise ValueError(f"{name} needs its options as a dict such as {{{', '.join(repr(r) + ': 3' for r in required)}"
-                         f"}}, got {shown(options)}")
+        example = "{" + ", ".join(repr(r) + ": 3" for r in required) + "}"
+        raise ValueError(_("{name} needs its options as a dict such as {example}, got {value}").format(
+            name=name, example=example, value=shown(options)))
     unknown = [k for k in options if k not in required and k not in optional]
     missing = [k for k in required if k not in options]
     if unknown or missing:
-        problem = f"unknown {', '.join(map(shown, unknown))}" if unknown else f"missing {', '.join(missing)}"
-        raise ValueError(f"{name} takes {', '.join(required + tuple(optional))}; {problem}")
+        takes = ", ".join(required + tuple(optional))
+        message = (_("{name} takes {takes}; unknown {unknown}") if unknown else
+                   _("{name} takes {takes}; missing {missing}"))
+        raise ValueError(message.format(name=name, takes=takes, unknown=", ".join(map(shown, unknown)),
+                                        missing=", ".join(missing)))
     return name, optional | options
 
 
 def _apply(position, name, options, shape):
     if name == "input":
         if position != 0:
-            raise ValueError("input must be the first layer")
+            raise ValueError(_("input must be the first layer"))
         if not isinstance(options, (tuple, list)) or not 1 <= len(options) <= 3:
-            raise ValueError(f"input needs a shape such as (28, 28, 1), got {shown(options)}")
+            raise ValueError(_("input needs a shape such as (28, 28, 1), got {value}").format(value=shown(options)))
         shape = tuple(size_arg("input shape", v) for v in options)
         return shape, 0, "×".join(map(str, shape))
     if shape is None:
-        raise ValueError(f"{name} needs an input shape: start with ('input', (H, W, C))")
+        raise ValueError(_("{name} needs an input shape: start with ('input', (H, W, C))").format(name=name))
     if name in ("relu", "softmax", "sigmoid", "tanh"):
-        return shape, 0, f"{name} keeps the shape"
+        return shape, 0, _("{name} keeps the shape").format(name=name)
     if name == "flatten":
         size = math.prod(shape)
         return (size,), 0, " × ".join(map(str, shape)) + f" = {size}"
     if name == "dense":
         units = size_arg("units", options["units"])
         if len(shape) != 1:
-            raise ValueError(f"dense needs a flat input, got shape {shape}: add ('flatten',) first")
+            raise ValueError(_("dense needs a flat input, got shape {shape}: add ('flatten',) first").format(
+                shape=shape))
         return (units,), shape[0] * units + units, f"{shape[0]}·{units} + {units} = {shape[0] * units + units}"
     if len(shape) != 3:
-        raise ValueError(f"{name} needs an (H, W, C) input, got shape {shape}")
+        raise ValueError(_("{name} needs an (H, W, C) input, got shape {shape}").format(name=name, shape=shape))
     (h, w, c), padding = shape, options["padding"]
     if name == "conv":
         kh, kw = kernel_sizes(options["kernel_size"], 2)
@@ -117,7 +124,8 @@ def _apply(position, name, options, shape):
         axes = [axis_size(n, k, stride, padding, options["dilation"]) for n, k in ((h, kh), (w, kw))]
         params = kh * kw * c * filters + filters
         return ((axes[0].size, axes[1].size, filters), params,
-                f"{_formulas(axes)}; params {kh}·{kw}·{c}·{filters} + {filters} = {params}")
+                _("{formulas}; params {kh}·{kw}·{c}·{filters} + {filters} = {params}").format(
+                    formulas=_formulas(axes), kh=kh, kw=kw, c=c, filters=filters, params=params))
     kh, kw = kernel_sizes(options["pool_size"], 2, "pool_size")
     for k in (kh, kw):
         check_pool_padding(padding, k)

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 
+from ..i18n import N_, _, translated
+
 #: the functions a formula may call, with how many arguments each takes
 FUNCTIONS = {
     "exp": (jnp.exp, 1), "log": (jnp.log, 1), "log1p": (jnp.log1p, 1), "sqrt": (jnp.sqrt, 1), "abs": (jnp.abs, 1),
@@ -27,7 +29,7 @@ MAX_NODES = 200
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
            ast.Pow: operator.pow}
 _UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
-_SYMBOLS = {ast.BitXor: "^ (write powers as **)", ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@",
+_SYMBOLS = {ast.BitXor: N_("^ (write powers as **)"), ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@",
             ast.BitAnd: "&", ast.BitOr: "|", ast.LShift: "<<", ast.RShift: ">>", ast.Not: "not", ast.Invert: "~"}
 
 
@@ -50,28 +52,33 @@ def parse_formula(text, variables=("x", "y"), *, name="formula") -> Formula:
     """
     allowed = _allowed(variables)
     if not isinstance(text, str):
-        raise ValueError(f"{name} must be a formula as text such as 'x**2 + 3*y**2', got {type(text).__name__}")
+        raise ValueError(_("{name} must be a formula as text such as 'x**2 + 3*y**2', got {type}").format(
+            name=name, type=type(text).__name__))
     if not text.strip() or len(text) > MAX_LENGTH:
-        raise ValueError(f"{name} must be a formula of 1 to {MAX_LENGTH} characters in {allowed}, "
-                         f"got {len(text)} characters")
+        raise ValueError(_("{name} must be a formula of 1 to {maximum} characters in {allowed}, "
+                           "got {length} characters").format(
+                               name=name, maximum=MAX_LENGTH, allowed=allowed, length=len(text)))
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
-        raise ValueError(f"{name} {text!r} is not a formula in {allowed}: {err.msg}") from None
+        raise ValueError(_("{name} {text!r} is not a formula in {allowed}: {reason}").format(
+            name=name, text=text, allowed=allowed, reason=err.msg)) from None
     nodes = list(ast.walk(tree))
     if len(nodes) > MAX_NODES:
-        raise ValueError(f"{name} {text!r} is too long: at most {MAX_NODES} parts, got {len(nodes)}")
+        raise ValueError(_("{name} {text!r} is too long: at most {maximum} parts, got {parts}").format(
+            name=name, text=text, maximum=MAX_NODES, parts=len(nodes)))
     called = {id(node.func) for node in nodes if isinstance(node, ast.Call)}
     for node in nodes:
         _check(node, variables, text, name)
         if isinstance(node, ast.Name) and node.id in FUNCTIONS and id(node) not in called:
-            raise ValueError(f"{name} {text!r}: the function {node.id!r} must be called, as in {node.id}(x); "
-                             f"use {_allowed(variables)}")
+            raise ValueError(_("{name} {text!r}: the function {function!r} must be called, as in {function}(x); "
+                               "use {allowed}").format(name=name, text=text, function=node.id, allowed=allowed))
     body = tree.body
 
     def fn(*args):
         if len(args) != len(variables):
-            raise TypeError(f"{name} takes {len(variables)} arguments ({', '.join(variables)}), got {len(args)}")
+            raise TypeError(_("{name} takes {count} arguments ({variables}), got {given}").format(
+                name=name, count=len(variables), variables=", ".join(variables), given=len(args)))
         return _evaluate(body, dict(zip(variables, args)))
 
     fn.__name__ = text.strip()
@@ -79,12 +86,14 @@ def parse_formula(text, variables=("x", "y"), *, name="formula") -> Formula:
 
 
 def _allowed(variables) -> str:
-    return f"{', '.join(variables)} (with numbers, + - * / **, pi, e and {', '.join(FUNCTIONS)})"
+    return _("{variables} (with numbers, + - * / **, pi, e and {functions})").format(
+        variables=", ".join(variables), functions=", ".join(FUNCTIONS))
 
 
 def _check(node, variables, text, name) -> None:
     def refuse(what):
-        raise ValueError(f"{name} {text!r}: {what} is not allowed; use {_allowed(variables)}")
+        raise ValueError(_("{name} {text!r}: {what} is not allowed; use {allowed}").format(
+            name=name, text=text, what=translated(what), allowed=_allowed(variables)))
 
     if isinstance(node, (ast.Expression, ast.Load)) or type(node) in _BINARY or type(node) in _UNARY:
         return
@@ -99,25 +108,27 @@ def _check(node, variables, text, name) -> None:
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            refuse(f"the constant {value!r}")
+            refuse(_("the constant {value!r}").format(value=value))
         if not math.isfinite(float(value)) or abs(value) > 1e15:
-            refuse(f"the number {value!r} (numbers must be finite and at most 1e15)")
+            refuse(_("the number {value!r} (numbers must be finite and at most 1e15)").format(value=value))
         return
     if isinstance(node, ast.Name):
         if node.id not in variables and node.id not in CONSTANTS and node.id not in FUNCTIONS:
-            refuse(f"the name {node.id!r}")
+            refuse(_("the name {name!r}").format(name=node.id))
         return
     if isinstance(node, ast.Call):
         func = node.func.id if isinstance(node.func, ast.Name) else None
         if func not in FUNCTIONS:
-            refuse("calling " + (repr(func) if func else "anything but a function name"))
+            refuse(_("calling {function!r}").format(function=func) if func else
+                   _("calling anything but a function name"))
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-            refuse("a keyword or * argument")
+            refuse(_("a keyword or * argument"))
         if len(node.args) != FUNCTIONS[func][1]:
-            refuse(f"{func} with {len(node.args)} arguments ({func} takes {FUNCTIONS[func][1]})")
+            refuse(_("{function} with {given} arguments ({function} takes {count})").format(
+                function=func, given=len(node.args), count=FUNCTIONS[func][1]))
         return
-    refuse({ast.Attribute: "attribute access (.)", ast.Subscript: "indexing ([...])", ast.Lambda: "lambda",
-            ast.Compare: "a comparison", ast.BoolOp: "and/or", ast.IfExp: "if/else"}.get(
+    refuse({ast.Attribute: _("attribute access (.)"), ast.Subscript: _("indexing ([...])"), ast.Lambda: "lambda",
+            ast.Compare: _("a comparison"), ast.BoolOp: "and/or", ast.IfExp: "if/else"}.get(
         type(node), f"{type(node).__name__.lower()}"))
 
 

@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.extend.core import ClosedJaxpr, Jaxpr, Literal, Primitive
 
+from ..i18n import _
 from .graph_names import assignments, code_of, display_names, source_line, variable_names
 from .graph_rules import RULES
 
@@ -96,11 +97,13 @@ class Graph:
 def input_names(fn) -> list[str]:
     """The positional parameter names of ``fn``, in order."""
     if not callable(fn):
-        raise TypeError(f"fn must be a function of the inputs, such as lambda x, y: x * y, got {fn!r}")
+        raise TypeError(_("fn must be a function of the inputs, such as lambda x, y: x * y, got {value!r}").format(
+            value=fn))
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
-        raise TypeError(f"fn must be a Python function with named parameters, got {fn!r}") from None
+        raise TypeError(_("fn must be a Python function with named parameters, got {value!r}").format(
+            value=fn)) from None
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     return [p.name for p in params if p.kind in kinds]
 
@@ -134,8 +137,9 @@ def check_input_sizes(shapes: dict) -> None:
     total = sum(int(np.prod(s, dtype=float)) for s in shapes.values())
     if total > MAX_INPUT_ENTRIES:
         sizes = ", ".join(f"{n} {tuple(s)}" for n, s in shapes.items())
-        raise ValueError(f"the inputs hold {total:,} numbers in all ({sizes}); the stepper takes at most "
-                         f"{MAX_INPUT_ENTRIES:,}: it shows every value and checks every gradient entry")
+        raise ValueError(_("the inputs hold {total:,} numbers in all ({sizes}); the stepper takes at most "
+                           "{maximum:,}: it shows every value and checks every gradient entry").format(
+                               total=total, sizes=sizes, maximum=MAX_INPUT_ENTRIES))
 
 
 def _trace(fn, args):
@@ -144,13 +148,14 @@ def _trace(fn, args):
         with _primitive_budget(MAX_TRACED):
             return jax.make_jaxpr(lambda *a: fn(*a))(*args)
     except _OverBudget:
-        raise ValueError(f"fn has far more than {MAX_OPS} operations (tracing stopped after {MAX_TRACED} "
-                         f"primitive calls); the stepper draws at most {MAX_OPS}: step through a smaller piece"
-                         ) from None
+        raise ValueError(_("fn has far more than {maximum} operations (tracing stopped after {traced} "
+                           "primitive calls); the stepper draws at most {maximum}: step through a smaller piece"
+                           ).format(maximum=MAX_OPS, traced=MAX_TRACED)) from None
     except Exception as err:  # noqa: BLE001 - any tracing failure is reported with its cause
         first = (str(err).strip().splitlines() or [""])[0]
-        raise ValueError(f"fn could not be traced with jax.numpy operations ({type(err).__name__}: {first}):"
-                         " use jnp functions, and no Python if/for on the input values") from None
+        raise ValueError(_("fn could not be traced with jax.numpy operations ({error}: {reason}): use jnp "
+                           "functions, and no Python if/for on the input values").format(
+                               error=type(err).__name__, reason=first)) from None
 
 
 def _same_trace(a: ClosedJaxpr, b: ClosedJaxpr) -> bool:
@@ -171,26 +176,27 @@ def trace_graph(fn, inputs: dict, sigmoid: str = "as written") -> Graph:
     args = [jnp.asarray(inputs[n]) for n in names]
     closed = _trace(fn, args)
     if not _same_trace(closed, _trace(fn, args)):
-        raise ValueError("fn computes something different each time it is called (np.random, a clock or a "
-                         "counter inside?): the stepper needs a function of its inputs only; pass random values "
-                         "in as inputs")
+        raise ValueError(_("fn computes something different each time it is called (np.random, a clock or a "
+                           "counter inside?): the stepper needs a function of its inputs only; pass random values "
+                           "in as inputs"))
     outvars = closed.jaxpr.outvars
     if len(outvars) != 1 or outvars[0].aval.shape != ():
         shapes = [tuple(v.aval.shape) for v in outvars]
         shown = shapes[0] if len(shapes) == 1 else shapes
-        raise ValueError(f"fn must return one scalar (a loss), got outputs of shape {shown}:"
-                         " wrap it in jnp.sum(...) or jnp.mean(...)")
+        raise ValueError(_("fn must return one scalar (a loss), got outputs of shape {shape}: wrap it in "
+                           "jnp.sum(...) or jnp.mean(...)").format(shape=shown))
     ops: list[Op] = []
     env = {v: Operand("input", n) for v, n in zip(closed.jaxpr.invars, names)}
     env.update({v: _const(c) for v, c in zip(closed.jaxpr.constvars, closed.consts)})
     _walk(closed.jaxpr, env, ops, sigmoid, {n: np.dtype(a.dtype) for n, a in zip(names, args)}, code_of(fn))
     if len(ops) > MAX_TRACED:
-        raise ValueError(f"fn has more than {MAX_TRACED} operations; the stepper draws at most {MAX_OPS}: "
-                         "step through a smaller piece")
+        raise ValueError(_("fn has more than {traced} operations; the stepper draws at most {maximum}: "
+                           "step through a smaller piece").format(traced=MAX_TRACED, maximum=MAX_OPS))
     out = _read(env, outvars[0])
     if out.kind != "node":
-        raise ValueError("fn must compute something from its inputs, but it returns "
-                         f"{'the input ' + repr(out.key) if out.kind == 'input' else 'a constant'}")
+        raise ValueError(_("fn must compute something from its inputs, but it returns the input {name!r}").format(
+            name=out.key) if out.kind == "input" else
+            _("fn must compute something from its inputs, but it returns a constant"))
     for op, variable in zip(ops, variable_names([op.line for op in ops], assignments(fn))):
         op.variable = variable
     graph = _prune(Graph({n: (a.shape, a.dtype) for n, a in zip(names, args)}, ops, out.key))
@@ -201,8 +207,9 @@ def trace_graph(fn, inputs: dict, sigmoid: str = "as written") -> Graph:
         op.op_name = _fresh(op.op, taken, counts)
     name_nodes(graph, {})
     if len(graph.ops) > MAX_OPS:
-        raise ValueError(f"fn has {len(graph.ops)} operations; the stepper draws at most {MAX_OPS}: "
-                         "step through a smaller piece, or collapse sigmoids")
+        raise ValueError(_("fn has {count} operations; the stepper draws at most {maximum}: "
+                           "step through a smaller piece, or collapse sigmoids").format(
+                               count=len(graph.ops), maximum=MAX_OPS))
     return graph
 
 
@@ -248,21 +255,22 @@ def _walk(jaxpr, env, ops, sigmoid, input_dtypes, code, outer_line=None):
             env.update({outer: _read(inner, v) for outer, v in zip(eqn.outvars, sub.jaxpr.outvars)})
             continue
         if len(eqn.outvars) != 1:
-            raise ValueError(f"fn uses the primitive {name!r} with {len(eqn.outvars)} outputs; the stepper draws"
-                             " operations with one output")
+            raise ValueError(_("fn uses the primitive {name!r} with {count} outputs; the stepper draws operations "
+                               "with one output").format(name=name, count=len(eqn.outvars)))
         aval = eqn.outvars[0].aval
         size = int(np.prod(aval.shape, dtype=float))
         if size > MAX_NODE_ENTRIES:
-            raise ValueError(f"fn computes a value of shape {tuple(aval.shape)} ({size:,} numbers) with {name!r}; "
-                             f"the stepper shows nodes of at most {MAX_NODE_ENTRIES:,} numbers")
+            raise ValueError(_("fn computes a value of shape {shape} ({size:,} numbers) with {name!r}; "
+                               "the stepper shows nodes of at most {maximum:,} numbers").format(
+                                   shape=tuple(aval.shape), size=size, name=name, maximum=MAX_NODE_ENTRIES))
         if name in _ALIASES or (name == "convert_element_type"
                                 and aval.dtype == _dtype_of(operands[0], ops, input_dtypes)):
             env[eqn.outvars[0]] = operands[0]
             continue
         if name not in _CUSTOM and name not in RULES:
-            raise ValueError(f"fn uses the primitive {name!r}, which the stepper cannot draw; it draws "
-                             + ", ".join(sorted(RULES)) + " and functions with their own derivative (jax.custom_jvp)"
-                             " such as jax.nn.relu")
+            raise ValueError(_("fn uses the primitive {name!r}, which the stepper cannot draw; it draws {drawn} "
+                               "and functions with their own derivative (jax.custom_jvp) such as jax.nn.relu").format(
+                                   name=name, drawn=", ".join(sorted(RULES))))
         op, params = (_composite_name(eqn), {"eqn": eqn}) if name in _CUSTOM else (name, dict(eqn.params))
         ops.append(Op("", op, eqn.primitive, params, operands, tuple(aval.shape), np.dtype(aval.dtype), line=line))
         env[eqn.outvars[0]] = Operand("node", len(ops) - 1)

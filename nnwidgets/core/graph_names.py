@@ -12,6 +12,8 @@ import inspect
 import textwrap
 from typing import NamedTuple
 
+from ..i18n import _
+
 MAX_NAME = 24
 
 
@@ -102,18 +104,22 @@ def display_names(op_names: list[str], variables: list, inputs, names: dict) -> 
 def check_names(names, op_names: list[str], inputs) -> dict:
     """``names`` as a dict of op name -> display name, or ValueError naming ``names``."""
     if not isinstance(names, dict):
-        raise ValueError(f"names must be a dict of node name -> display name, such as {{'add': 'q'}}, got {names!r}")
+        raise ValueError(_("names must be a dict of node name -> display name, such as {{'add': 'q'}}, "
+                           "got {value!r}").format(value=names))
     known = ", ".join(op_names)
     for key, value in names.items():
         if key not in op_names:
-            raise ValueError(f"names: {key!r} is not a node of this graph; its nodes are {known}")
+            raise ValueError(_("names: {key!r} is not a node of this graph; its nodes are {known}").format(
+                key=key, known=known))
         if not isinstance(value, str) or not value.strip() or len(value) > MAX_NAME or value != value.strip():
-            raise ValueError(f"names: the name for {key!r} must be text of 1 to {MAX_NAME} characters without "
-                             f"spaces at the ends, got {value!r}")
+            raise ValueError(_("names: the name for {key!r} must be text of 1 to {maximum} characters without "
+                               "spaces at the ends, got {value!r}").format(key=key, maximum=MAX_NAME, value=value))
         if value in inputs:
-            raise ValueError(f"names: {value!r} (for {key!r}) is already the name of an input")
+            raise ValueError(_("names: {value!r} (for {key!r}) is already the name of an input").format(
+                value=value, key=key))
     shown = list(names.values())
     twice = sorted({v for v in shown if shown.count(v) > 1})
     if twice:
-        raise ValueError(f"names: two nodes would both be called {twice[0]!r}; give each node its own name")
+        raise ValueError(_("names: two nodes would both be called {value!r}; give each node its own name").format(
+            value=twice[0]))
     return dict(names)

@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._validate import LIMIT, finite_array, integer, positive_float, positive_int
+from ..i18n import _
 from ._progress import LateProgress
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -140,12 +141,13 @@ def train_mlp(x, t, hidden_size=3, lr=0.1, epochs=20000, seed=0, init_params=Non
     if t.ndim == 1:
         t = t[:, None]
     if x.ndim != 2 or t.ndim != 2 or t.shape[0] != x.shape[0] or x.shape[0] == 0:
-        raise ValueError(f"x must have shape (n, d) and t shape (n,) or (n, k) with the same n, got {x.shape} and "
-                         f"{t.shape}")
+        raise ValueError(_("x must have shape (n, d) and t shape (n,) or (n, k) with the same n, got {x_shape} "
+                           "and {t_shape}").format(x_shape=x.shape, t_shape=t.shape))
     hidden_size = positive_int("hidden_size", hidden_size, maximum=1024)
     lr = positive_float("lr", lr)
     if lr > LIMIT:
-        raise ValueError(f"lr must be a positive number up to {LIMIT:g}, got {lr:g}")
+        raise ValueError(_("{name} must be a positive number up to {maximum:g}, got {value:g}").format(
+            name="lr", maximum=LIMIT, value=lr))
     epochs = positive_int("epochs", epochs, maximum=MAX_EPOCHS)
     if init_params is None:
         init_params = init_mlp_params(checked_seed(seed), x.shape[1], hidden_size, t.shape[1])
@@ -162,7 +164,8 @@ def checked_seed(seed) -> int:
     """A random seed: an integer from 0 to MAX_SEED (what ``jax.random.key`` takes without overflowing)."""
     seed = integer("seed", seed)
     if not 0 <= seed <= MAX_SEED:
-        raise ValueError(f"seed must be an integer from 0 to {MAX_SEED}, got {seed}")
+        raise ValueError(_("{name} must be an integer from 0 to {maximum}, got {value}").format(
+            name="seed", maximum=MAX_SEED, value=seed))
     return seed
 
 
@@ -191,12 +194,14 @@ def _checked_params(params, input_size, hidden_size, output_size):
     shapes = {"W1": (input_size, hidden_size), "b1": (hidden_size,), "W2": (hidden_size, output_size),
               "b2": (output_size,)}
     if not isinstance(params, dict) or set(params) != set(shapes):
-        raise ValueError(f"init_params must be a dict with keys {sorted(shapes)}, got {repr(params)[:80]}")
+        raise ValueError(_("init_params must be a dict with keys {keys}, got {value}").format(
+            keys=sorted(shapes), value=repr(params)[:80]))
     checked = {}
     for name, shape in shapes.items():
         value = finite_array(f"init_params[{name!r}]", params[name])
         if value.shape != shape:
-            raise ValueError(f"init_params[{name!r}] must have shape {shape}, got {value.shape}")
+            raise ValueError(_("init_params[{key!r}] must have shape {shape}, got {value}").format(
+                key=name, shape=shape, value=value.shape))
         checked[name] = value
     return checked
 

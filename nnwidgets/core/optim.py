@@ -33,6 +33,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._validate import finite_float
+from ..i18n import _
 
 KINDS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 DISPLAY = {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad", "rmsprop": "RMSProp",
@@ -170,7 +171,8 @@ def optimizer(kind: str, **hyperparameters) -> Optimizer:
     Array([-0.1,  0.2], dtype=float32)
     """
     if kind not in RULES:
-        raise ValueError(f"optimizer kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        raise ValueError(_("optimizer kind must be one of {allowed}, got {value!r}").format(
+            allowed=", ".join(KINDS), value=kind))
     init, update = RULES[kind]
     hp = {name: np.asarray(value, np.float32) for name, value in check_hyperparameters(kind, hyperparameters).items()}
     return Optimizer(partial(init, hyperparams=hp), update)
@@ -215,12 +217,12 @@ def with_hyperparameters(state, **values):
     """
     hyperparams = getattr(state, "hyperparams", None)
     if not isinstance(hyperparams, dict):
-        raise ValueError("this optimizer state carries no hyperparameters (build it with optimizer(...) "
-                         "or optax.inject_hyperparams)")
+        raise ValueError(_("this optimizer state carries no hyperparameters (build it with optimizer(...) "
+                           "or optax.inject_hyperparams)"))
     unknown = set(values) - set(hyperparams)
     if unknown:
-        raise ValueError(f"no hyperparameter {', '.join(sorted(unknown))} in this state: it has "
-                         f"{', '.join(hyperparams)}")
+        raise ValueError(_("no hyperparameter {unknown} in this state: it has {known}").format(
+            unknown=", ".join(sorted(unknown)), known=", ".join(hyperparams)))
     new = {k: np.asarray(values[k], np.asarray(v).dtype) if k in values else v for k, v in hyperparams.items()}
     return state._replace(hyperparams=new)
 
@@ -253,17 +255,20 @@ def check_hyperparameters(kind: str, hp: dict, label: str | None = None) -> dict
     """``DEFAULTS[kind]`` updated with ``hp``: every name known for this optimizer, every value in range."""
     label = label or DISPLAY[kind]
     if not isinstance(hp, dict):
-        raise ValueError(f"{label} hyperparameters must be a dict such as {{'lr': 0.1}}, got {hp!r}")
+        raise ValueError(_("{label} hyperparameters must be a dict such as {{'lr': 0.1}}, got {value!r}").format(
+            label=label, value=hp))
     allowed = DEFAULTS[kind]
     out = dict(allowed)
     for name, value in hp.items():
         if name not in allowed:
-            raise ValueError(f"{label} has no hyperparameter {name!r}: it takes {', '.join(allowed)}")
+            raise ValueError(_("{label} has no hyperparameter {name!r}: it takes {allowed}").format(
+                label=label, name=name, allowed=", ".join(allowed)))
         value = finite_float(f"{label} {name}", value)
         low, high, low_in, high_in = RANGES[name]
         if not ((value >= low if low_in else value > low) and (value <= high if high_in else value < high)):
             interval = f"{'[' if low_in else '('}{low:g}, {'∞' if math.isinf(high) else f'{high:g}'}" \
                        f"{']' if high_in else ')'}"
-            raise ValueError(f"{label} {name} must be in {interval}, got {value:g}")
+            raise ValueError(_("{label} {name} must be in {interval}, got {value:g}").format(
+                label=label, name=name, interval=interval, value=value))
         out[name] = value
     return out

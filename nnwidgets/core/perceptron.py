@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._validate import LIMIT, choice, finite_array, finite_float, positive_int
+from ..i18n import _
 
 #: The four inputs in the seeds' table order: (0,0), (1,0), (0,1), (1,1).
 GATE_INPUTS = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], dtype=np.float32)
@@ -105,13 +106,11 @@ def perceptron(x, w, b, activation: str = "step", threshold: str = ">"):
     w = finite_array("w", w)
     b = finite_array("b", b)
     if x.ndim not in (1, 2) or w.ndim != 1 or x.shape[-1] != w.shape[0]:
-        raise ValueError(
-            f"x must have shape (n, {w.shape[0] if w.ndim == 1 else 'd'}) matching w of shape (d,), "
-            f"got x {x.shape} and w {w.shape}"
-        )
+        raise ValueError(_("x must have shape (n, {d}) matching w of shape (d,), got x {x_shape} and w {w_shape}"
+                           ).format(d=w.shape[0] if w.ndim == 1 else "d", x_shape=x.shape, w_shape=w.shape))
     if b.ndim != 0:
-        raise ValueError(f"b must be a single number, got shape {b.shape}")
-    _, y, _ = perceptron_forward(np.atleast_2d(x), w, b, activation=activation, threshold=threshold)
+        raise ValueError(_("b must be a single number, got shape {shape}").format(shape=b.shape))
+    _z, y, _a = perceptron_forward(np.atleast_2d(x), w, b, activation=activation, threshold=threshold)
     return y if x.ndim == 2 else y[0]
 
 
@@ -162,12 +161,12 @@ def learn_perceptron(x, t, w, b, lr=0.1, epochs=20, threshold=">") -> LearningHi
     w = finite_array("w", w)
     b = finite_array("b", b)
     if x.ndim != 2 or t.shape != (x.shape[0],) or w.shape != (x.shape[1],) or b.ndim != 0:
-        raise ValueError(
-            f"expected x (n, d), t (n,), w (d,) and a scalar b, got {x.shape}, {t.shape}, {w.shape}, {b.shape}"
-        )
+        raise ValueError(_("expected x (n, d), t (n,), w (d,) and a scalar b, got {x_shape}, {t_shape}, {w_shape}, "
+                           "{b_shape}").format(x_shape=x.shape, t_shape=t.shape, w_shape=w.shape, b_shape=b.shape))
     lr = finite_float("lr", lr)
     if not 0 < lr <= LIMIT:
-        raise ValueError(f"lr must be a positive number up to {LIMIT:g}, got {lr:g}")
+        raise ValueError(_("{name} must be a positive number up to {maximum:g}, got {value:g}").format(
+            name="lr", maximum=LIMIT, value=lr))
     epochs = positive_int("epochs", epochs, maximum=10_000)
     threshold = choice("threshold", threshold, THRESHOLDS)
     # compiled for a power-of-two number of epochs (at least 32) and cut: epoch k never depends on how many follow,

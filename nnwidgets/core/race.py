@@ -14,6 +14,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..i18n import _
+
 
 def dlfs(x, y):
     """"Deep Learning from Scratch" ch. 6: x²/20 + y²."""
@@ -152,7 +154,7 @@ def contour_levels(z, minimum=None, n: int = 18) -> np.ndarray:
     ``z - minimum``), else ``n`` evenly spaced levels."""
     finite = np.asarray(z)[np.isfinite(z)]
     if not finite.size:
-        raise ValueError("the surface has no finite value to draw")
+        raise ValueError(_("the surface has no finite value to draw"))
     if minimum is None:
         lo, hi = finite.min(), finite.max()
         return np.linspace(lo, hi, n + 2)[1:-1] if hi > lo else np.array([lo])

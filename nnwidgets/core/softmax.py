@@ -19,6 +19,7 @@ import jax
 import numpy as np
 
 from .._validate import choice, finite_array, positive_float, shown
+from ..i18n import _
 
 #: ln(base) for each log base the calculator offers: log_base(p) = ln(p) / LOG_BASES[base]
 LOG_BASES = {"e": 1.0, "2": math.log(2.0), "10": math.log(10.0)}
@@ -42,8 +43,10 @@ def real_array(name: str, value, *, ndim=(1, 2), dtype=np.float32, expected: str
     """
     array = finite_array(name, value, dtype=dtype)
     if array.ndim not in ndim or array.size == 0:
-        expected = expected or "shape " + " or ".join({1: "(classes,)", 2: "(batch, classes)"}[n] for n in ndim)
-        raise ValueError(f"{name} must have {expected} with at least one entry, got shape {array.shape}")
+        expected = expected or _("shape {shapes}").format(
+            shapes=_(" or ").join({1: "(classes,)", 2: "(batch, classes)"}[n] for n in ndim))
+        raise ValueError(_("{name} must have {expected} with at least one entry, got shape {shape}").format(
+            name=name, expected=expected, shape=array.shape))
     return array
 
 
@@ -52,10 +55,12 @@ def logits_and_temperature(z, temperature):
     z = real_array("z", z)
     t = positive_float("temperature", temperature)
     if t > FLOAT32_MAX:
-        raise ValueError(f"temperature must be at most {FLOAT32_MAX:.3g} (float32), got {t:g}")
+        raise ValueError(_("temperature must be at most {maximum:.3g} (float32), got {value:g}").format(
+            maximum=FLOAT32_MAX, value=t))
     if np.float32(t) == 0 or float(np.abs(z).max()) / t > FLOAT32_MAX:
-        raise ValueError(f"temperature = {t:g} makes z / temperature overflow float32 "
-                         f"(largest |z| is {float(np.abs(z).max()):g}); use a larger temperature")
+        raise ValueError(_("temperature = {value:g} makes z / temperature overflow float32 "
+                           "(largest |z| is {largest:g}); use a larger temperature").format(
+                               value=t, largest=float(np.abs(z).max())))
     return z, np.float32(t)
 
 
@@ -107,7 +112,7 @@ def log_scale(base) -> float:
 def _probabilities(p) -> np.ndarray:
     p = real_array("p", p)
     if np.any(p < 0) or np.any(p > 1):
-        raise ValueError(f"p must be probabilities between 0 and 1, got {shown(p.tolist())}")
+        raise ValueError(_("p must be probabilities between 0 and 1, got {value}").format(value=shown(p.tolist())))
     return p
 
 
@@ -118,22 +123,28 @@ def target_indices(y, shape, name: str = "y", against: str = "p") -> np.ndarray 
     not match ``against`` (of ``shape``), bool, text.
     """
     classes = shape[-1]
-    allowed = (f"a class index in 0..{classes - 1} or a one-hot vector of length {classes}" if len(shape) == 1 else
-               f"{shape[0]} class indices in 0..{classes - 1} or one-hot rows of shape {tuple(shape)}")
-    allowed += f" (to match {against} of shape {tuple(shape)})"
+    message = (_("{name} must be a class index in 0..{last} or a one-hot vector of length {classes} (to match "
+                 "{against} of shape {shape}), got {value}") if len(shape) == 1 else
+               _("{name} must be {rows} class indices in 0..{last} or one-hot rows of shape {shape} (to match "
+                 "{against} of shape {shape}), got {value}"))
+
+    def refused(value):
+        return ValueError(message.format(name=name, last=classes - 1, classes=classes, rows=shape[0],
+                                         against=against, shape=tuple(shape), value=shown(value)))
+
     try:
         array = np.asarray(y)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be {allowed}, got {shown(y)}") from None
+        raise refused(y) from None
     if array.dtype.kind not in "iuf" or array.shape not in (tuple(shape[:-1]), tuple(shape)):
-        raise ValueError(f"{name} must be {allowed}, got {shown(y)}")
+        raise refused(y)
     if array.shape == tuple(shape[:-1]):
         if not np.all(np.isfinite(array)) or np.any(np.mod(array, 1) != 0) or np.any(array < 0) \
                 or np.any(array >= classes):
-            raise ValueError(f"{name} must be {allowed}, got {shown(y)}")
+            raise refused(y)
         return array.astype(np.int64)
     if not np.all(np.isfinite(array)) or np.any(array < 0) or not np.allclose(array.sum(axis=-1), 1, atol=1e-6):
-        raise ValueError(f"{name} must be {allowed}, got {shown(array.tolist())}")
+        raise refused(array.tolist())
     return None
 
 

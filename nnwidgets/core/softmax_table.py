@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ..i18n import _
 from .softmax import log_scale, logits_and_temperature, naive_softmax, real_array, target_indices
 
 
@@ -74,7 +75,8 @@ def softmax_table(z, target: int, temperature: float = 1.0, base: str = "e") -> 
     z, t = logits_and_temperature(real_array("z", z, ndim=(1,)), temperature)
     index = target_indices(target, z.shape, name="target", against="z")
     if index is None:
-        raise ValueError(f"target must be one class index in 0..{z.size - 1}, got {target!r}")
+        raise ValueError(_("target must be one class index in 0..{last}, got {value!r}").format(
+            last=z.size - 1, value=target))
     index = int(index)
     scale = np.float32(log_scale(base))
     y = one_hot_row(index, z.size)
@@ -94,7 +96,7 @@ def sigmoid_bce(z, y) -> BinaryView:
     """
     z = real_array("z", z, ndim=(1,))
     if z.size != 2:
-        raise ValueError(f"z must have exactly 2 logits for the binary view, got {z.size}")
+        raise ValueError(_("z must have exactly 2 logits for the binary view, got {count}").format(count=z.size))
     index = target_indices(y, z.shape, against="z")
     target = int(index) if index is not None else int(np.argmax(y))
     d = np.float64(z[1]) - np.float64(z[0])

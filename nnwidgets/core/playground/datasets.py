@@ -20,6 +20,7 @@ import numpy as np
 from ..._validate import finite_array
 from ...data import load_iris
 from ...data.digits import DIGITS_MAX, load_digits
+from ...i18n import _
 
 CLASSIFICATION_SETS = ("circle", "xor", "gauss", "spiral", "moons", "iris", "digits")
 REGRESSION_SETS = ("plane", "wave")
@@ -139,17 +140,21 @@ def shipped(name: str) -> Samples:
 
 def check_pair(X, y, problem: str, name: str = "dataset") -> Samples:
     """A user's ``(X, y)``: X (n, d) finite numbers, y (n,) classes 0..k-1 (classification) or finite values."""
-    X = finite_array(f"{name} X", X, shape_hint=" (rows of inputs)", max_entries=MAX_SAMPLES * MAX_INPUTS)
-    y = finite_array(f"{name} y", y, shape_hint=" (one target per row)", max_entries=MAX_SAMPLES)
+    X = finite_array(f"{name} X", X, shape_hint=_(" (rows of inputs)"), max_entries=MAX_SAMPLES * MAX_INPUTS)
+    y = finite_array(f"{name} y", y, shape_hint=_(" (one target per row)"), max_entries=MAX_SAMPLES)
     if X.ndim == 1 and X.size:
         X = X[:, None]
     if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"{name} X must be a non-empty table of shape (samples, inputs), got shape {X.shape}")
+        raise ValueError(_("{name} X must be a non-empty table of shape (samples, inputs), got shape {shape}").format(
+            name=name, shape=X.shape))
     if X.shape[0] > MAX_SAMPLES or X.shape[1] > MAX_INPUTS:
-        raise ValueError(f"{name} may have at most {MAX_SAMPLES} samples of at most {MAX_INPUTS} inputs, "
-                         f"got {X.shape[0]} x {X.shape[1]}")
+        raise ValueError(_("{name} may have at most {max_samples} samples of at most {max_inputs} inputs, "
+                           "got {samples} x {inputs}").format(name=name, max_samples=MAX_SAMPLES,
+                                                               max_inputs=MAX_INPUTS, samples=X.shape[0],
+                                                               inputs=X.shape[1]))
     if y.ndim != 1 or len(y) != len(X):
-        raise ValueError(f"{name} y must hold one target per row of X ({len(X)}), got shape {y.shape}")
+        raise ValueError(_("{name} y must hold one target per row of X ({rows}), got shape {shape}").format(
+            name=name, rows=len(X), shape=y.shape))
     return Samples(X, check_targets(y, problem, name))
 
 
@@ -159,8 +164,9 @@ def check_targets(y: np.ndarray, problem: str, name: str = "dataset") -> np.ndar
         return y.astype(np.float32)
     bad = np.flatnonzero((y != np.round(y)) | (y < 0) | (y >= MAX_CLASSES))
     if bad.size:
-        raise ValueError(f"{name} label {y[bad[0]]:g} in row {bad[0] + 1} is not a class: classes are the "
-                         f"integers 0..{MAX_CLASSES - 1} (use problem='regression' for real-valued targets)")
+        raise ValueError(_("{name} label {label:g} in row {row} is not a class: classes are the integers "
+                           "0..{last} (use problem='regression' for real-valued targets)").format(
+                               name=name, label=y[bad[0]], row=bad[0] + 1, last=MAX_CLASSES - 1))
     return y.astype(np.int32)
 
 
@@ -173,27 +179,32 @@ def read_csv(path, problem: str) -> Samples:
         with open(path, newline="", encoding="utf-8") as handle:
             rows = [(i, row) for i, row in enumerate(csv.reader(handle), start=1) if any(c.strip() for c in row)]
     except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise ValueError(f"dataset file {os.fspath(path)!r} cannot be read: {err}") from None
+        raise ValueError(_("dataset file {path!r} cannot be read: {reason}").format(
+            path=os.fspath(path), reason=err)) from None
     if rows and not any(_number(c) is not None for c in rows[0][1]):
         rows = rows[1:]  # a header such as x1,x2,label
     if not rows:
-        raise ValueError(f"dataset file {os.fspath(path)!r} has no data rows")
+        raise ValueError(_("dataset file {path!r} has no data rows").format(path=os.fspath(path)))
     if len(rows) > MAX_SAMPLES:
-        raise ValueError(f"dataset file {os.fspath(path)!r} has {len(rows)} rows; at most {MAX_SAMPLES} are allowed")
+        raise ValueError(_("dataset file {path!r} has {rows} rows; at most {maximum} are allowed").format(
+            path=os.fspath(path), rows=len(rows), maximum=MAX_SAMPLES))
     width = len(rows[0][1])
     values = []
     for line, row in rows:
         if len(row) != width:
-            raise ValueError(f"dataset file row {line} has {len(row)} values, the first row has {width}")
+            raise ValueError(_("dataset file row {row} has {count} values, the first row has {width}").format(
+                row=line, count=len(row), width=width))
         numbers = [_number(c) for c in row]
         for cell, value in zip(row, numbers):
             if value is None or not math.isfinite(value):
-                raise ValueError(f"dataset file row {line} holds {cell.strip()!r}, not a finite number")
+                raise ValueError(_("dataset file row {row} holds {cell!r}, not a finite number").format(
+                    row=line, cell=cell.strip()))
         values.append(numbers)
     if width < 2:
-        raise ValueError(f"dataset file rows need at least one input and a target, got {width} column")
+        raise ValueError(_("dataset file rows need at least one input and a target, got {width} column").format(
+            width=width))
     table = np.array(values, dtype=np.float64)
-    return check_pair(table[:, :-1], table[:, -1], problem, name="dataset file")
+    return check_pair(table[:, :-1], table[:, -1], problem, name=_("dataset file"))
 
 
 def _number(text: str):

@@ -28,6 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._validate import shown
+from ...i18n import _
 
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu")
 INITS = ("xavier", "he", "normal", "zeros")
@@ -85,7 +86,8 @@ def activate(name: str, z):
         return jnp.where(z > 0, z, LEAKY_SLOPE * z)
     if name == "elu":
         return jnp.where(z > 0, z, ELU_ALPHA * jnp.expm1(jnp.minimum(z, 0.0)))
-    raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {name!r}")
+    raise ValueError(_("{name} must be one of {allowed}, got {value!r}").format(
+        name="activation", allowed=", ".join(ACTIVATIONS), value=name))
 
 
 def output_kind(problem: str, classes: int) -> str:
@@ -95,17 +97,21 @@ def output_kind(problem: str, classes: int) -> str:
 
 def check_hidden(name: str, value) -> tuple:
     """Hidden layer sizes: a tuple of at most MAX_LAYERS integers in 1..MAX_NEURONS (``()``: no hidden layer)."""
-    allowed = f"a tuple of at most {MAX_LAYERS} layer sizes, each 1..{MAX_NEURONS}"
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         value = (value,)
     if not isinstance(value, (tuple, list)):
-        raise ValueError(f"{name} must be {allowed} such as (4, 2), got {shown(value)}")
+        raise ValueError(_("{name} must be a tuple of at most {layers} layer sizes, each 1..{neurons} such as (4, 2), "
+                           "got {value}").format(name=name, layers=MAX_LAYERS, neurons=MAX_NEURONS,
+                                                 value=shown(value)))
     if len(value) > MAX_LAYERS:
-        raise ValueError(f"{name} may have at most {MAX_LAYERS} hidden layers, got {len(value)}")
+        raise ValueError(_("{name} may have at most {layers} hidden layers, got {count}").format(
+            name=name, layers=MAX_LAYERS, count=len(value)))
     for size in value:
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 1 <= size <= MAX_NEURONS:
-            raise ValueError(f"{name} must be {allowed}: each layer has 1..{MAX_NEURONS} neurons, got {shown(size)} "
-                             f"in {shown(value)}")
+            raise ValueError(_("{name} must be a tuple of at most {layers} layer sizes, each 1..{neurons}: each "
+                               "layer has 1..{neurons} neurons, got {size} in {value}").format(
+                                   name=name, layers=MAX_LAYERS, neurons=MAX_NEURONS, size=shown(size),
+                                   value=shown(value)))
     return tuple(int(size) for size in value)
 
 
@@ -113,7 +119,8 @@ def architecture(inputs: int, hidden, outputs_for: str, classes: int, activation
     """The ``Architecture`` for ``inputs`` inputs, ``hidden`` sizes and the problem ``outputs_for``."""
     hidden = check_hidden("hidden", hidden)
     if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {shown(activation)}")
+        raise ValueError(_("{name} must be one of {allowed}, got {value}").format(
+            name="activation", allowed=", ".join(ACTIVATIONS), value=shown(activation)))
     output = output_kind(outputs_for, classes)
     outputs = classes if output == "softmax" else 1
     return Architecture((int(inputs), *map(int, hidden), outputs), activation, output, bool(batch_norm))

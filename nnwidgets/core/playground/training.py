@@ -32,6 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from ...i18n import _
 from .network import Architecture, NormStats, Params, accuracy, data_loss, forward, init_params, penalty
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
@@ -273,9 +274,10 @@ def kfold(n: int, k: int, seed: int = 0) -> tuple[Fold, ...]:
     """k-fold cross-validation: shuffle 0..n-1 (by ``seed``), cut into k nearly equal folds; fold i tests
     on part i and trains on the rest, so every sample is tested exactly once."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"kfold needs at least 2 samples, got n = {n!r}")
+        raise ValueError(_("kfold needs at least 2 samples, got n = {value!r}").format(value=n))
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 2 <= k <= n:
-        raise ValueError(f"k (the number of folds) must be an integer in 2..{n}, got {k!r}")
+        raise ValueError(_("k (the number of folds) must be an integer in 2..{n}, got {value!r}").format(
+            n=n, value=k))
     parts = np.array_split(np.random.default_rng([seed, 2]).permutation(n), int(k))
     return tuple(Fold(np.sort(np.concatenate(parts[:i] + parts[i + 1:])), np.sort(p)) for i, p in enumerate(parts))
 
