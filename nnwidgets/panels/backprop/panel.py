@@ -1,8 +1,10 @@
 """``BackpropStepper``: the stepper's state with its view and the panel surface (``.view``, ``.to_dict()``, ...)."""
 from __future__ import annotations
 
+from ...i18n import speaking, translated
 from .._state import Panel
 from .._traits import one_of
+from . import text
 from .presets import PRESETS
 from .state import TABS, BackpropState
 from .view import BackpropView
@@ -35,8 +37,8 @@ class BackpropStepper(BackpropState, Panel):
 
     @classmethod
     def presets(cls) -> dict[str, str]:
-        """Every seed example by name, with what it shows."""
-        return {name: p.description for name, p in PRESETS.items()}
+        """Every seed example by name, with what it shows (in the language in force)."""
+        return {name: translated(p.description) for name, p in PRESETS.items()}
 
     @classmethod
     def preset(cls, name: str, **kwargs) -> BackpropStepper:
@@ -49,7 +51,8 @@ class BackpropStepper(BackpropState, Panel):
         """A widget of the panel: "step", "back", "reset", "position", "play", "sigmoid" or an input's name."""
         controls = self.view.controls
         if name not in controls:
-            raise ValueError(f"control name must be one of {', '.join(map(repr, controls))}, got {name!r}")
+            with speaking(self.language):
+                raise ValueError(text.CONTROL.format(names=", ".join(map(repr, controls)), value=name))
         return controls[name]
 
     def to_png(self) -> bytes:

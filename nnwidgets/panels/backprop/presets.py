@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import text
+from ...i18n import N_
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,8 @@ class Preset:
     title: str
     description: str
     names: dict = field(default_factory=dict)  # op name -> the lecture's name, for nodes no variable names
-    notes: dict = field(default_factory=dict)  # node name -> what its gradient shows (text.py), at its backward step
+    notes: dict = field(default_factory=dict)  # node name -> the name of the text.py template saying what its
+    # gradient shows at its backward step (read by name when shown, so that it speaks the language in force)
 
 
 CAT = np.array([1.0, 0.0], np.float32)  # seed 002 exercise 1: the label is "cat" (class 0), one-hot
@@ -151,55 +152,55 @@ EXERCISE_1 = {"W": np.array([[0.1, 0.9], [0.2, 0.2]], np.float32), "z": np.array
               "b": np.array([0.1, 0.9], np.float32)}
 
 PRESETS = {
-    "chain_rule": Preset(chain_rule, {"x": 2.0, "y": 3.0}, "z = g + 3, g = xy (seed 002)",
-                         "z = g + 3, g = xy: ∂z/∂x = y, ∂z/∂y = x (inputs ours: the seed has none)"),
-    "drill_add": Preset(drill_add, {"x": 2.0, "y": 3.0}, "f = g + 3, g = x + y (seed 002 drill)",
-                        "drill: f = g + 3, g = x + y: both gradients are 1"),
-    "drill_scale": Preset(drill_scale, {"x": 2.0, "y": 3.0}, "f = 2g, g = x − y (seed 002 drill)",
-                          "drill: f = 2g, g = x − y: ∂f/∂x = 2, ∂f/∂y = −2"),
-    "drill_mul": Preset(drill_mul, {"x": 2.0, "y": 3.0}, "f = g − 3, g = xy (seed 002 drill)",
-                        "drill: f = g − 3, g = xy: ∂f/∂x = y, ∂f/∂y = x"),
-    "t_squared": Preset(t_squared, {"x": 1.0, "y": 2.0}, "z = t², t = x + y (seed 001)",
-                        "z = t², t = x + y: ∂z/∂x = 2t · 1 = 2(x + y)"),
-    "five_x_plus_3": Preset(five_x_plus_3, {"x": 1.0}, "z = 4y², y = 5x + 3 (seed 000)",
-                            "z = 4y², y = 5x + 3: dz/dx = 8y · 5 = 40(5x + 3)", names={"mul": "5x", "pow": "y²"}),
-    "add_mul": Preset(add_mul, {"x": -2.0, "y": 5.0, "z": -4.0}, "f = (x + y)·z, q = x + y (seed 000)",
-                      "f = (x + y) z at (−2, 5, −4): q = 3, f = −12, gradients (−4, −4, 3)"),
-    "apple": Preset(apple, {"apple": 100.0, "apple_num": 2.0, "tax": 1.1}, "2 apples with tax (seed 001)",
-                    "apples: 100 × 2 × 1.1 = 220; dapple 2.2, dapple_num 110, dtax 200"),
+    "chain_rule": Preset(chain_rule, {"x": 2.0, "y": 3.0}, N_("z = g + 3, g = xy (seed 002)"),
+                         N_("z = g + 3, g = xy: ∂z/∂x = y, ∂z/∂y = x (inputs ours: the seed has none)")),
+    "drill_add": Preset(drill_add, {"x": 2.0, "y": 3.0}, N_("f = g + 3, g = x + y (seed 002 drill)"),
+                        N_("drill: f = g + 3, g = x + y: both gradients are 1")),
+    "drill_scale": Preset(drill_scale, {"x": 2.0, "y": 3.0}, N_("f = 2g, g = x − y (seed 002 drill)"),
+                          N_("drill: f = 2g, g = x − y: ∂f/∂x = 2, ∂f/∂y = −2")),
+    "drill_mul": Preset(drill_mul, {"x": 2.0, "y": 3.0}, N_("f = g − 3, g = xy (seed 002 drill)"),
+                        N_("drill: f = g − 3, g = xy: ∂f/∂x = y, ∂f/∂y = x")),
+    "t_squared": Preset(t_squared, {"x": 1.0, "y": 2.0}, N_("z = t², t = x + y (seed 001)"),
+                        N_("z = t², t = x + y: ∂z/∂x = 2t · 1 = 2(x + y)")),
+    "five_x_plus_3": Preset(five_x_plus_3, {"x": 1.0}, N_("z = 4y², y = 5x + 3 (seed 000)"),
+                            N_("z = 4y², y = 5x + 3: dz/dx = 8y · 5 = 40(5x + 3)"), names={"mul": "5x", "pow": "y²"}),
+    "add_mul": Preset(add_mul, {"x": -2.0, "y": 5.0, "z": -4.0}, N_("f = (x + y)·z, q = x + y (seed 000)"),
+                      N_("f = (x + y) z at (−2, 5, −4): q = 3, f = −12, gradients (−4, −4, 3)")),
+    "apple": Preset(apple, {"apple": 100.0, "apple_num": 2.0, "tax": 1.1}, N_("2 apples with tax (seed 001)"),
+                    N_("apples: 100 × 2 × 1.1 = 220; dapple 2.2, dapple_num 110, dtax 200")),
     "apple_orange": Preset(apple_orange,
                            {"apple": 100.0, "apple_num": 2.0, "orange": 150.0, "orange_num": 3.0, "tax": 1.1},
-                           "apples and oranges with tax (seed 001)",
-                           "apples and oranges: price 715; dapple 2.2, dapple_num 110, dorange 3.3, "
-                           "dorange_num 165, dtax 650"),
+                           N_("apples and oranges with tax (seed 001)"),
+                           N_("apples and oranges: price 715; dapple 2.2, dapple_num 110, dorange 3.3, "
+                           "dorange_num 165, dtax 650")),
     "sigmoid_neuron": Preset(sigmoid_neuron, {"w0": 2.0, "w1": -3.0, "w2": -3.0, "x0": -1.0, "x1": -2.0},
-                             "sigmoid neuron f = 1 / (1 + exp(−a)), a = w0·x0 + w1·x1 + w2 (seed 000)",
-                             "sigmoid neuron with w = (2, −3, −3), x = (−1, −2): f = 0.731059, local y(1 − y) = "
-                             "0.196612"),
-    "linear": Preset(linear, {"w": 2.0, "x": 3.0, "b": 1.0}, "f = g + b, g = wx (seed 002)",
-                     "f = g + b, g = wx: ∂f/∂w = x, ∂f/∂x = w, ∂f/∂b = 1 (inputs ours)"),
-    "exercise_3": Preset(exercise_3, {"w": 2.0, "x": 3.0, "b": 1.0}, "exercise 3: f = g + b, g = wx² (seed 002)",
-                         "exercise 3: dL/dw = dL/df·x², dL/dx = dL/df·2wx, dL/db = dL/df (inputs ours)",
+                             N_("sigmoid neuron f = 1 / (1 + exp(−a)), a = w0·x0 + w1·x1 + w2 (seed 000)"),
+                             N_("sigmoid neuron with w = (2, −3, −3), x = (−1, −2): f = 0.731059, local y(1 − y) = "
+                             "0.196612")),
+    "linear": Preset(linear, {"w": 2.0, "x": 3.0, "b": 1.0}, N_("f = g + b, g = wx (seed 002)"),
+                     N_("f = g + b, g = wx: ∂f/∂w = x, ∂f/∂x = w, ∂f/∂b = 1 (inputs ours)")),
+    "exercise_3": Preset(exercise_3, {"w": 2.0, "x": 3.0, "b": 1.0}, N_("exercise 3: f = g + b, g = wx² (seed 002)"),
+                         N_("exercise 3: dL/dw = dL/df·x², dL/dx = dL/df·2wx, dL/db = dL/df (inputs ours)"),
                          names={"pow": "x²"}),
-    "relu_gate": Preset(relu_gate, {"x": 2.0}, "exercise 2: f = ReLU(x) (seed 002)",
-                        "exercise 2, the ReLU gate: ∂f/∂x = 1 for x > 0, 0 for x ≤ 0 (try a negative x)"),
+    "relu_gate": Preset(relu_gate, {"x": 2.0}, N_("exercise 2: f = ReLU(x) (seed 002)"),
+                        N_("exercise 2, the ReLU gate: ∂f/∂x = 1 for x > 0, 0 for x ≤ 0 (try a negative x)")),
     "norm_squared": Preset(norm_squared, {"W": np.array([[0.1, 0.5], [-0.3, 0.8]], np.float32),
                                           "x": np.array([0.2, 0.4], np.float32)},
-                           "f = ‖q‖², q = W x (seed 000)",
-                           "f = ‖Wx‖²: q = (0.22, 0.26), f = 0.116, dW = 2 q xᵀ, dx = 2 Wᵀ q", names={"pow": "q²"}),
+                           N_("f = ‖q‖², q = W x (seed 000)"),
+                           N_("f = ‖Wx‖²: q = (0.22, 0.26), f = 0.116, dW = 2 q xᵀ, dx = 2 Wᵀ q"), names={"pow": "q²"}),
     "affine": Preset(affine, {"X": np.array([[1.0, 0.5], [-0.5, 2.0]], np.float32),
                               "W": np.array([[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]], np.float32),
                               "b": np.array([0.1, 0.2, 0.3], np.float32)},
-                     "Affine layer Y = X W + b, L = ½ Σ Y² (seed 001)",
-                     "Affine X (N, 2) · W (2, 3) + b (3,): dX = dY Wᵀ, dW = Xᵀ dY, db = Σ dY over axis 0",
+                     N_("Affine layer Y = X W + b, L = ½ Σ Y² (seed 001)"),
+                     N_("Affine X (N, 2) · W (2, 3) + b (3,): dX = dY Wᵀ, dW = Xᵀ dY, db = Σ dY over axis 0"),
                      names={"pow": "Y²"}),
-    "mse": Preset(mse, {"y": np.array([0.37, 0.63], np.float32)}, "MSE layer ½ Σ (y − t)² (seed 002 exercise 1)",
-                  "MSE of the seed's (0.37, 0.63) against cat (1, 0): 0.3969, gradient y − t", names={"pow": "e²"}),
+    "mse": Preset(mse, {"y": np.array([0.37, 0.63], np.float32)}, N_("MSE layer ½ Σ (y − t)² (seed 002 exercise 1)"),
+                  N_("MSE of the seed's (0.37, 0.63) against cat (1, 0): 0.3969, gradient y − t"), names={"pow": "e²"}),
     "softmax_with_loss": Preset(softmax_with_loss, EXERCISE_1,
-                                "softmax with cross-entropy: a = Wz + b, p = softmax(a), L = −Σ y log p "
-                                "(seed 002 exercise 1)",
-                                "seed 002's softmax + cross-entropy graph at exercise 1: a = (0.48, 1.02), "
+                                N_("softmax with cross-entropy: a = Wz + b, p = softmax(a), L = −Σ y log p "
+                                "(seed 002 exercise 1)"),
+                                N_("seed 002's softmax + cross-entropy graph at exercise 1: a = (0.48, 1.02), "
                                 "p = (0.368, 0.632), L = 0.999 (natural log; the slide's 0.4318 is −log10 0.37); "
-                                "the gradient at the logits a is p − y", names={"dot": "Wz"},
-                                notes={"a": text.P_MINUS_Y}),
+                                "the gradient at the logits a is p − y"), names={"dot": "Wz"},
+                                notes={"a": "P_MINUS_Y"}),
 }

@@ -16,10 +16,11 @@ def check_inputs(names: list[str], values: dict) -> dict:
     missing = [n for n in names if n not in values]
     extra = [n for n in values if n not in names]
     signature = f"fn({', '.join(names)})"
-    for found, template in ((missing, text.MISSING), (extra, text.UNKNOWN)):
+    for found, one, many in ((missing, text.MISSING_INPUT, text.MISSING_INPUTS),
+                             (extra, text.UNKNOWN_INPUT, text.UNKNOWN_INPUTS)):
         if found:
-            raise ValueError(template.format(plural="s" if len(found) > 1 else "", names=", ".join(map(repr, found)),
-                                             signature=signature, all=", ".join(names)))
+            raise ValueError((many if len(found) > 1 else one).format(
+                names=", ".join(map(repr, found)), signature=signature, all=", ".join(names)))
     out = {}
     for name in names:
         value = values[name]

@@ -18,6 +18,7 @@ from ...core.graph import SIGMOID_MODES, input_names, name_nodes, trace_graph
 from ...core.graph_eval import evaluate, finite_difference_program, first_non_finite
 from ...core.graph_names import check_names
 from ...core.graph_rules import rule
+from ...i18n import speaking
 from .._state import PanelState
 from .._traits import Checked, one_of
 from . import settings as valid
@@ -110,7 +111,7 @@ class BackpropState(PanelState):
             raise ValueError(text.NO_FUNCTION.format(names=", ".join(PRESETS)))
         names = input_names(self._fn)
         if not names:
-            raise ValueError(f"fn must take named inputs, such as lambda x, y: x * y, got {shown(self._fn)}")
+            raise ValueError(text.NO_NAMED_INPUTS.format(value=shown(self._fn)))
         return ("fn", id(self._fn)), self._fn, names
 
     def check_together(self, values: dict, changed: set) -> dict:
@@ -171,9 +172,10 @@ class BackpropState(PanelState):
             return
         names = found.inputs or tuple(inputs)
         value = evaluation.values[found.node] if found.what == "value" else evaluation.node_grads[found.node]
-        raise ValueError(text.OUTSIDE_DOMAIN.format(
-            inputs=", ".join(f"{n} = {text.show(inputs[n])}" for n in names), verb="is" if len(names) == 1 else "are",
-            what=found.what, node=graph.ops[found.node].name, value=text.show(value)))
+        template = text.OUTSIDE_DOMAIN_ONE if len(names) == 1 else text.OUTSIDE_DOMAIN_MANY
+        raise ValueError(template.format(inputs=", ".join(f"{n} = {text.show(inputs[n])}" for n in names),
+                                         what=text.WHAT[found.what], node=graph.ops[found.node].name,
+                                         value=text.show(value)))
 
     def after_change(self, changed: set) -> None:
         values = {name: getattr(self, name) for name in self.SETTINGS}
@@ -186,15 +188,17 @@ class BackpropState(PanelState):
     def to_dict(self) -> dict:
         """Every setting as JSON data; a panel built from a Python function cannot be saved (ValueError)."""
         if not self.preset_name and not self.formula:
-            raise ValueError(text.NOT_SAVABLE)
+            with speaking(self._language_in_force()):
+                raise ValueError(text.NOT_SAVABLE)
         return super().to_dict()
 
     # ---- inputs and results -------------------------------------------------------------------------------
     def set_input(self, name: str, value) -> None:
         """Change one input (the graph is re-traced only when its shape changes)."""
         if name not in self.input_names:
-            raise ValueError(text.UNKNOWN_ONE.format(name=name, signature=f"fn({', '.join(self.input_names)})",
-                                                     all=", ".join(self.input_names)))
+            with speaking(self._language_in_force()):
+                raise ValueError(text.NOT_AN_INPUT.format(name=name, signature=f"fn({', '.join(self.input_names)})",
+                                                          all=", ".join(self.input_names)))
         self.inputs = {**self.inputs, name: value}
 
     @property
@@ -286,7 +290,12 @@ class BackpropState(PanelState):
         return operand.const
 
     def explain(self) -> list[str]:
-        """The current step in words and numbers: one line forward, one line per operand backward."""
+        """The current step in words and numbers: one line forward, one line per operand backward (in the panel's
+        language)."""
+        with speaking(self._language_in_force()):
+            return self._explain()
+
+    def _explain(self) -> list[str]:
         k = self.current
         if k is None:
             return [text.PRESS_STEP.format(count=len(self.graph.ops))]
@@ -296,9 +305,10 @@ class BackpropState(PanelState):
 
     def _note(self, k: int) -> list[str]:
         """A preset's remark on what the gradient at node ``k`` shows (softmax with loss: p − y at the logits)."""
-        template = PRESETS[self.preset_name].notes.get(self.graph.ops[k].name) if self.preset_name else None
-        if template is None:
+        note = PRESETS[self.preset_name].notes.get(self.graph.ops[k].name) if self.preset_name else None
+        if note is None:
             return []
+        template = getattr(text, note)
         values = {op.name: text.show(v) for op, v in zip(self.graph.ops, self.evaluation.values)}
         return [template.format(grad=text.show(self.evaluation.node_grads[k]), **values)]
 

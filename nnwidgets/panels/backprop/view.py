@@ -10,10 +10,12 @@ from matplotlib.patches import Circle, FancyBboxPatch
 
 from ...core.graph import SIGMOID_MODES, Operand, has_sigmoid
 from ...core.graph_rules import rule
+from ...i18n import translated
 from ...render import LayeredFigure, marks, new_figure
 from .._controls import INK, bind, message_html, table_html
 from . import text
 from .layout import INPUT_BOX, RADIUS, const_label, label, layout
+from .presets import PRESETS
 from .state import BackpropState
 
 VALUE, GRAD, CURRENT, EDGE, CONST, NAME = "#1b7f3b", "#c0392b", "#f28e2b", "#9a9a9a", "#8a8a8a", "#555555"
@@ -56,7 +58,8 @@ class BackpropView(widgets.VBox):
                                            description=text.POSITION, continuous_update=True,
                                            layout=widgets.Layout(width="340px")),
              "play": widgets.Play(value=state.position, min=0, max=state.total_steps, interval=700),
-             "sigmoid": widgets.ToggleButtons(options=SIGMOID_MODES, value=state.sigmoid, description=text.SIGMOID)}
+             "sigmoid": widgets.ToggleButtons(options=[(text.SIGMOID_MODES[m], m) for m in SIGMOID_MODES],
+                                              value=state.sigmoid, description=text.SIGMOID)}
         c["position"].add_class("nnw-bp-position")
         c["sigmoid"].add_class("nnw-bp-sigmoid")
         c["sigmoid"].style.button_width = "90px"
@@ -136,6 +139,7 @@ class BackpropView(widgets.VBox):
         if self._drawn is None or self._drawn[0] is not state.graph or self._drawn[1] != _names(state.graph):
             self._draw_structure()
         self._sync_inputs()
+        self.title.value = f"<b>{html.escape(shown_title(state))}</b>" if state.title else ""  # a new title too
         check = state.gradient_check()
         verdict = text.AGREE if check["agree"] else text.DIFFER
         self.check.value = "<div>" + html.escape(text.CHECK_LINE.format(
@@ -173,7 +177,6 @@ class BackpropView(widgets.VBox):
         self._draw_static(ax)
         self.figure.refresh_static()
         self.controls["sigmoid"].layout.display = None if has_sigmoid(state.graph) else "none"  # nothing to fold
-        self.title.value = f"<b>{html.escape(state.title)}</b>" if state.title else ""
 
     def _draw_static(self, ax):
         graph, drawing = self.state.graph, self.drawing
@@ -233,6 +236,14 @@ class BackpropView(widgets.VBox):
         for x, y, words, color in texts:
             out.append(marks.text(x, y, words, color=color, size=MARK_PX, weight="bold"))
         return out
+
+
+def shown_title(state) -> str:
+    """The title as the learner reads it: a preset's own title in the language in force, any other as it is."""
+    preset = PRESETS.get(state.preset_name)
+    if preset is not None and state.title == preset.title:
+        return translated(preset.title)
+    return state.title
 
 
 def parse_input(name, typed):
