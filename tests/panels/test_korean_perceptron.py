@@ -13,6 +13,8 @@ import nnwidgets as nw
 from nnwidgets.i18n import speaking
 from nnwidgets.panels.perceptron import STACK_PRESETS, text, why_no_line
 from nnwidgets.panels.perceptron.text import why_no_line_steps
+from nnwidgets.render.fonts import use_our_fonts
+from tests.panels import test_perceptron_layout as layout
 from tests.panels.korean import english_words, has_hangul, panel_text
 
 #: what may stay Latin on the Korean panel: the stack table's z_h1, z_h2, z_y columns (their letters before the
@@ -124,6 +126,29 @@ def test_text_constants_are_read_in_the_language_in_force():
         english_titles, english_rule = text.TAB_TITLES, text.RULE[">"]
     assert korean_titles["stack"] == "두 층" and english_titles["stack"] == "Two layers"
     assert korean_rule == "z > 0이면 y = 1" and english_rule == "y = 1 if z > 0"
+
+
+def drawn_as_to_png_draws(figure):
+    """``layout.drawn`` with the fonts ``to_png`` gives every text (the marks' too), so Hangul is measured in the
+    font it is drawn in."""
+    layout.FigureCanvasAgg(figure.fig)
+    artists = layout.draw_with_matplotlib(figure.fig, figure.marks)
+    use_our_fonts(figure.fig)
+    figure.fig.canvas.draw()
+    return figure.fig.canvas.get_renderer(), artists
+
+
+@pytest.mark.filterwarnings("error:.*missing from font")
+@pytest.mark.parametrize("tab, activation, hidden_size", [("neuron", "step", 3), ("neuron", "sigmoid", 3),
+                                                         ("learn", "step", 3), ("stack", "step", 3),
+                                                         ("mlp", "step", 1), ("mlp", "step", 3)])
+def test_the_korean_figures_have_no_overlaps(korean, monkeypatch, tab, activation, hidden_size):
+    """Korean labels are wider than English ones: axes, labels, titles and legends still keep apart (the MLP
+    trains its default 20000 epochs here: the loss axis's tick labels depend on it)."""
+    monkeypatch.setattr(layout, "drawn", drawn_as_to_png_draws)
+    p = nw.PerceptronExplorer(gate="XOR", tab=tab, activation=activation, w1=-1.25, w2=1.5, b=-0.05)
+    p.mlp.hidden_size = hidden_size
+    layout.assert_no_overlaps(p.tab_view(tab).figure)
 
 
 # ---- switching keeps the state and gives English back --------------------------------------------------------------
