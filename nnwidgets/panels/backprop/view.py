@@ -73,7 +73,8 @@ class BackpropView(widgets.VBox):
 
     @staticmethod
     def _button(description, css, action):
-        b = widgets.Button(description=description, layout=widgets.Layout(width="80px"))
+        # at least 80 px, wider for a longer label ("◀ 이전 단계" needs 88 px): a button never cuts its text
+        b = widgets.Button(description=description, layout=widgets.Layout(width="auto", min_width="80px"))
         b.add_class(css)
         b.on_click(lambda _: action())
         return b
