@@ -155,7 +155,7 @@ class Grader:
             cells[cell_id] = (notebook.bound_names(tree), notebook.loaded_names(tree), used, redefined)
         found = {}
         for test in self.assignment.tests:
-            calls, _ = notebook.check_calls(test, aliases)
+            calls, _others = notebook.check_calls(test, aliases)
             wanted = set().union(*(notebook.loaded_names(c) for c in calls)) if calls else set()
             graders = set(wanted)  # the names the grader itself uses for this check
             deps, frontier = set(), set(wanted)
