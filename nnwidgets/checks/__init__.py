@@ -17,7 +17,9 @@ otter test files. Every check
 - reports exceptions raised by the student's code, NaN/inf, wrong shapes, types and signatures,
 - passes copies of the inputs; a changed input is a ``CheckNote`` warning, or a failure with
   ``allow_inplace=False``,
-- stops code that runs longer than ``timeout`` seconds per call (default ``DEFAULT_TIMEOUT`` = 10 s).
+- stops code that runs longer than ``timeout`` seconds per call (default ``DEFAULT_TIMEOUT`` = 10 s),
+- speaks the language in force (``nw.set_language("ko")``, ``NNWIDGETS_LANG``): failures, hints and notes in
+  Korean or English, the verdict the same in both.
 
 >>> from nnwidgets import checks
 >>> checks.check_perceptron("AND", 0.5, 0.5, -0.7)

@@ -17,7 +17,8 @@ def parser() -> argparse.ArgumentParser:
         description="Grade notebooks written for nnwidgets.checks: each submission's solution cells run in a "
                     "limited child process; the cases, references and verdict stay in this process.")
     p.add_argument("--assignment", required=True,
-                   help=f"a shipped homework ({', '.join(notebook.SHIPPED)}) or an nbgrader source notebook")
+                   help=f"a shipped homework ({', '.join(notebook.SHIPPED)}; ko/NAME for its Korean version) "
+                        "or an nbgrader source notebook")
     p.add_argument("submissions", nargs="*", type=Path, help="submitted notebooks (.ipynb)")
     p.add_argument("--json", type=Path, help="also write the result as JSON here")
     p.add_argument("--workers", type=int, default=1, help="grade this many submissions at once (default 1)")

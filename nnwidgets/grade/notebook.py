@@ -58,8 +58,16 @@ def _code(cell: dict) -> str:
     return re.sub(r"(?m)^(\s*)([%!])", r"\1# \2", source)
 
 
+def shipped_path(name: str) -> Path | None:
+    """A shipped homework's notebook: ``hw02_softmax_loss``, or its Korean version ``ko/hw02_softmax_loss``."""
+    folder, slash, stem = name.rpartition("/")
+    if stem in SHIPPED and (not slash or folder == "ko"):
+        return homework_folder() / folder / f"{stem}.ipynb"
+    return None
+
+
 def load_assignment(name: str) -> Assignment:
-    path = homework_folder() / f"{name}.ipynb" if name in SHIPPED else Path(name)
+    path = shipped_path(name) or Path(name)
     if not path.is_file():
         raise ValueError(f"--assignment: {name!r} is neither a shipped homework ({', '.join(SHIPPED)}) "
                          "nor the path of an nbgrader source notebook")

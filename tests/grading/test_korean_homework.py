@@ -53,7 +53,7 @@ def test_same_cells_code_and_grading_metadata_with_korean_prose(name):
 
 @pytest.mark.parametrize("assignment", sorted(FULL))
 def test_the_korean_solutions_earn_full_marks(assignment):
-    (graded,) = grade(str(KOREAN / f"{assignment}.ipynb"), [KOREAN / f"{assignment}.ipynb"], OPTIONS)["submissions"]
+    (graded,) = grade(f"ko/{assignment}", [KOREAN / f"{assignment}.ipynb"], OPTIONS)["submissions"]  # shipped
     assert graded["error"] is None
     assert (graded["score"], graded["max_score"]) == (FULL[assignment], FULL[assignment]), graded["checks"]
 
