@@ -26,6 +26,16 @@ SHOTS = {  # file name -> code of the one notebook cell
     "optimizer_model.png": 'r = nw.OptimizerRace()\nr.open_tab("real model")\nr',
     "optimizer_momentum.png": 'r = nw.OptimizerRace()\nr.open_tab("momentum theory")\nr',
     "backprop_softmax.png": 'g = nw.BackpropStepper.preset("softmax_with_loss")\ng.position = g.total_steps\ng',
+    "playground_circle.png": 'pg = nw.Playground(dataset="circle", hidden=(4, 2), activation="tanh", lr=0.03, '
+                             'batch_size=10, seed=3)\npg.train(epochs=100)\npg',
+    "playground_digits.png": 'pg = nw.Playground(dataset="digits", hidden=(16,), activation="relu", optimizer="adam", '
+                             'lr=0.01, seed=0)\npg.train(epochs=30)\npg',
+    # issue 14: the same panels in Korean
+    "korean_perceptron.png": 'nw.set_language("ko")\nnw.PerceptronExplorer(gate="XOR", tab="stack")',
+    "korean_softmax.png": 'nw.set_language("ko")\nnw.SoftmaxCalculator(logits=[1.5, 3.7], target=1, '
+                          'labels=["고양이", "개"])',
+    "korean_playground.png": 'nw.set_language("ko")\npg = nw.Playground(dataset="circle", hidden=(4, 2), '
+                             'activation="tanh", lr=0.03, batch_size=10, seed=3)\npg.train(epochs=100)\npg',
 }
 
 

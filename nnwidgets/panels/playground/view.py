@@ -59,8 +59,9 @@ class Playground(PlaygroundState, Panel):
         for control in settings:  # each fits its grid cell: no label or readout runs into the next one
             control.layout.width = "auto"
             control.style.description_width = "92px"
-        settings_box = widgets.GridBox(settings, layout=widgets.Layout(grid_template_columns="repeat(4, 245px)",
-                                                                        grid_gap="2px 4px"))
+        # four columns where they fit, fewer on a narrower page (never cut off at the right)
+        grid = widgets.Layout(grid_template_columns="repeat(auto-fill, 245px)", grid_gap="2px 4px")
+        settings_box = widgets.GridBox(settings, layout=grid)
         self.view = widgets.VBox([widgets.HBox([buttons, self.status]), self.figure.canvas, settings_box,
                                   self.formula_box])
         self.observe(self.redraw, names="revision")
