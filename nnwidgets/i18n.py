@@ -79,6 +79,18 @@ def get_language() -> str:
 
 
 @contextlib.contextmanager
+def keeping_language():
+    """Code run in the block may call ``set_language``; the language chosen before it is back afterwards
+    (the grader runs a Korean homework's setup cells, ``nw.set_language("ko")`` included, in its own language)."""
+    global _chosen
+    saved = _chosen
+    try:
+        yield
+    finally:
+        _chosen = saved
+
+
+@contextlib.contextmanager
 def speaking(language: str | None):
     """Within the block, messages are in ``language`` (None: leave the language in force as it is)."""
     if language is None:

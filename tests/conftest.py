@@ -24,6 +24,11 @@ def _raise_open_file_limit() -> str:
 
 OPEN_FILES = _raise_open_file_limit()
 
+# The tests speak English unless one asks for Korean (nw.set_language, speaking, monkeypatch): a machine whose
+# locale is ko_KR would otherwise turn every message the tests match into Korean. Kernels started by the tests
+# (nbval, Voila, the hub) inherit it; the Korean lessons and homework call nw.set_language("ko") themselves.
+os.environ["NNWIDGETS_LANG"] = "en"
+
 
 def pytest_report_header(config):
     return OPEN_FILES

@@ -97,16 +97,13 @@ class Grader:
         A ``nw.set_language("ko")`` in them (the Korean homework) does not last: the grader's language is
         ``--language``."""
         namespace = {"__name__": "__grader__"}
-        chosen = i18n._chosen
-        try:
+        with i18n.keeping_language():
             for cell in self.assignment.cells:
                 tree = notebook.parse(cell.source)
                 if cell.role != "setup" or notebook.loaded_names(tree) & self.student_names:
                     continue
                 with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(Exception):
                     exec(compile(tree, f"<setup {cell.cell_id}>", "exec"), namespace)
-        finally:
-            i18n._chosen = chosen
         namespace["checks"] = checks
         return namespace
 
