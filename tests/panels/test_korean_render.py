@@ -15,7 +15,8 @@ from nnwidgets import i18n
 PANELS = {
     "perceptron": lambda: nw.PerceptronExplorer(gate="XOR"),
     "softmax": lambda: nw.SoftmaxCalculator(logits=[1.5, 3.7], target=1, labels=["고양이", "개"]),
-    "backprop": lambda: nw.BackpropStepper.preset("apple_orange"),
+    # the stepper's picture holds the function's own names: Korean ones, as a Korean student may write them
+    "backprop": lambda: nw.BackpropStepper(lambda 사과, 개수: 사과 * 개수 * 1.1, 사과=100.0, 개수=2.0),
     "race": lambda: nw.OptimizerRace(steps=10),
     "conv": lambda: nw.ConvShapeVisualizer(),
     "playground": lambda: nw.Playground(dataset="xor", hidden=(3,), samples=60),
