@@ -101,3 +101,22 @@ def pytest_runtest_protocol(item, nextitem):
     if path:
         with open(path, "a") as log:
             log.write(f"{before}\t{_open_fds()}\t{item.nodeid}\n")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Processes the tests started and left running (servers, kernels, browsers): listed, so a leak shows in CI's
+    log, then stopped."""
+    try:
+        import psutil
+    except ImportError:
+        return
+    left = [p for p in psutil.Process().children(recursive=True) if p.is_running()]
+    if not left:
+        return
+    names = ", ".join(sorted({p.name() for p in left}))
+    terminalreporter.write_line(f"processes the tests left running (stopped now): {len(left)} ({names})")
+    for process in left:
+        try:
+            process.terminate()
+        except psutil.Error:
+            pass
