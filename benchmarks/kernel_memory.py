@@ -24,6 +24,7 @@ from nnwidgets.classroom import classroom_env
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
 RESULTS = pathlib.Path(__file__).resolve().parent / "kernel_memory_results.json"
+BENCH_RESULTS = pathlib.Path(__file__).resolve().parent / "results.json"  # what the README's tables are written from
 MODES = ("normal", "classroom")
 
 
@@ -76,6 +77,13 @@ def measure_lesson(path: pathlib.Path, mode: str) -> dict:
     return {"lesson": path.name, "mode": mode, "run_s": round(seconds, 1), **memory}
 
 
+def merge_into_results(updates: dict) -> None:
+    """Set the top-level keys ``updates`` in benchmarks/results.json (run.py writes the rest and keeps these)."""
+    results = json.loads(BENCH_RESULTS.read_text()) if BENCH_RESULTS.exists() else {}
+    results.update(updates)
+    BENCH_RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lessons", nargs="*", default=sorted(p.name for p in LESSONS.glob("0*.ipynb")))
@@ -92,6 +100,9 @@ def main(argv=None) -> dict:
                "kernel_rss_mb": {r["lesson"]: r["rss_mb"] for r in rows if r["mode"] == "normal"},
                "kernel_rss_mb_classroom": {r["lesson"]: r["rss_mb"] for r in rows if r["mode"] == "classroom"}}
     pathlib.Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
+    if pathlib.Path(args.out).resolve() == RESULTS and results["kernel_rss_mb"]:  # lessons not run keep their figure
+        earlier = json.loads(BENCH_RESULTS.read_text()).get("kernel_rss_mb", {}) if BENCH_RESULTS.exists() else {}
+        merge_into_results({"kernel_rss_mb": dict(sorted({**earlier, **results["kernel_rss_mb"]}.items()))})
     return results
 
 

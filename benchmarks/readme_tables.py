@@ -12,7 +12,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 SLIDERS = {"PerceptronExplorer": "w1", "SoftmaxCalculator": "first logit", "ConvShapeVisualizer": "output cell",
-           "BackpropStepper": "step", "OptimizerRace": "SGD's lr", "Playground": "lr"}
+           "BackpropStepper": "step", "OptimizerRace": "SGD's lr", "Playground": "noise"}
+
+
+#: what `make bench` must leave in results.json (issue 16): at top level, and for every panel
+TOP_KEYS = ("date", "machine", "panels", "compute", "cold_start_s", "kernel_rss_mb", "loadtest")
+MACHINE_KEYS = ("cores", "cpu", "memory_gb", "jax_backend", "jax_device")
+LOADTEST_KEYS = ("students", "cores", "p50_update_ms", "p95_update_ms", "kernel_rss_mb_max", "errors")
+PANEL_KEYS = ("kernel_p50_ms", "kernel_p95_ms", "cold_start_s", "browser_p50_ms", "browser_p95_ms",
+              "browser_back_to_back_p50_ms", "browser_back_to_back_p95_ms", "browser_first_draw_s",
+              "paint_p50_ms", "paint_p95_ms", "paint_back_to_back_p50_ms", "paint_back_to_back_p95_ms",
+              "first_paint_warm_s", "first_paint_cold_s")
+PANELS = tuple(SLIDERS)
+
+
+def missing_keys(results: dict) -> list[str]:
+    """The keys ``results`` lacks (a panel's key as "panel/key"); a key holding null counts as missing."""
+    missing = [key for key in TOP_KEYS if results.get(key) is None]
+    missing += [f"machine/{key}" for key in MACHINE_KEYS if (results.get("machine") or {}).get(key) is None]
+    missing += [f"loadtest/{key}" for key in LOADTEST_KEYS if (results.get("loadtest") or {}).get(key) is None]
+    panels = results.get("panels") or {}
+    shown = {name.split(" (")[0] for name in panels}
+    missing += [f"panels/{name}" for name in PANELS if name not in shown]
+    missing += [f"{name}/{key}" for name, row in panels.items() for key in PANEL_KEYS if row.get(key) is None]
+    return missing
 
 
 def load(name: str) -> dict:
@@ -37,23 +60,51 @@ def spread(c: dict, key: str) -> str:
 
 
 def header(results: dict) -> list[str]:
-    machine = results.get("machine")
-    if not machine:
-        return ["Machine and date: not recorded by the run that wrote `benchmarks/results.json` (a `make bench` "
-                "from now on records them)."]
-    return [f"Measured {results.get('date', 'on an unrecorded date')} on {machine.get('cores')} cores "
+    machine = results["machine"]
+    return [f"Measured {results['date']} on {machine.get('cores')} cores "
             f"({machine.get('cpu')}, {machine.get('memory_gb')} GB), JAX {machine.get('jax')} on "
             f"{machine.get('jax_backend')} ({machine.get('jax_device')}), Python {machine.get('python')}."]
 
 
-def panel_table(results: dict) -> list[str]:
-    lines = ["| panel (slider pressed) | browser p50 | browser p95 | back-to-back p50 / p95 | kernel update p50 |"
-             " cold start (kernel) | first draw (page) |", "|---|---|---|---|---|---|---|"]
-    for name, r in results.get("panels", {}).items():
-        lines.append(f"| {name}: {SLIDERS.get(name.split(' (')[0], 'slider')} | {ms(r.get('browser_p50_ms'))} | "
-                     f"{ms(r.get('browser_p95_ms'))} | {ms(r.get('browser_back_to_back_p50_ms'))} / "
-                     f"{ms(r.get('browser_back_to_back_p95_ms'))} | {ms(r.get('kernel_p50_ms'), 2)} | "
+def panel_tables(results: dict) -> list[str]:
+    """Key press to canvas (draw call and painted frame), kernel update, and first paint of every panel."""
+    panels = results.get("panels", {})
+    lines = ["| panel (slider pressed) | paint p50 / p95 | paint back-to-back p50 / p95 | draw call p50 / p95 |"
+             " draw call back-to-back p50 / p95 | kernel update p50 |", "|---|---|---|---|---|---|"]
+    for name, r in panels.items():
+        lines.append(f"| {name}: {SLIDERS.get(name.split(' (')[0], 'slider')} | "
+                     f"{ms(r.get('paint_p50_ms'))} / {ms(r.get('paint_p95_ms'))} | "
+                     f"{ms(r.get('paint_back_to_back_p50_ms'))} / {ms(r.get('paint_back_to_back_p95_ms'))} | "
+                     f"{ms(r.get('browser_p50_ms'))} / {ms(r.get('browser_p95_ms'))} | "
+                     f"{ms(r.get('browser_back_to_back_p50_ms'))} / {ms(r.get('browser_back_to_back_p95_ms'))} | "
+                     f"{ms(r.get('kernel_p50_ms'), 2)} |")
+    first = next(iter(panels.values()), {})
+    if first.get("browser_presses"):
+        lines += ["", f"{first['browser_presses']} presses each, paced ({first['browser_pace_ms']} ms after the "
+                  f"painted frame) and back-to-back, each pause plus a random 0-{first.get('browser_jitter_ms', 0)}"
+                  " ms."]
+    lines += ["", "| panel | first paint, nnwidgets imported | first paint, fresh kernel | display() returns"
+              " (kernel) | first draw (Voila page) |", "|---|---|---|---|---|"]
+    for name, r in panels.items():
+        lines.append(f"| {name} | {seconds(r.get('first_paint_warm_s'))} | {seconds(r.get('first_paint_cold_s'))} | "
                      f"{seconds(r.get('cold_start_s'))} | {seconds(r.get('browser_first_draw_s'))} |")
+    return lines
+
+
+def memory_tables(results: dict) -> list[str]:
+    """Kernel memory after each lesson and the classroom load test (merged by kernel_memory.py and loadtest.py)."""
+    lines = []
+    rss = results.get("kernel_rss_mb")
+    if rss:
+        lines += ["", "| lesson | kernel memory after running it (VmRSS) |", "|---|---|"]
+        lines += [f"| {lesson} | {mb:.0f} MB |" for lesson, mb in rss.items()]
+    load = results.get("loadtest")
+    if load:
+        lines += ["", "| load test | students | cores | update p50 | update p95 | largest kernel | errors |",
+                  "|---|---|---|---|---|---|---|",
+                  f"| every student a real kernel | {load['students']} | {load['cores']} | "
+                  f"{ms(load['p50_update_ms'])} | {ms(load['p95_update_ms'])} | {load['kernel_rss_mb_max']:.0f} MB |"
+                  f" {len(load['errors'])} |"]
     return lines
 
 
@@ -111,7 +162,11 @@ def grading_table(g: dict) -> list[str]:
 
 def render() -> str:
     results = load("results.json")
-    lines = header(results) + [""] + panel_table(results) + compute_tables(results.get("compute", {}))
+    missing = missing_keys(results)
+    if missing:
+        raise SystemExit("benchmarks/results.json lacks " + ", ".join(missing) + ": run `make bench`")
+    lines = header(results) + [""] + panel_tables(results) + compute_tables(results.get("compute", {}))
+    lines += memory_tables(results)
     lines += playground_table(load("playground_results.json")) + grading_table(load("grade_results.json"))
     return "\n".join([START, *lines, END])
 

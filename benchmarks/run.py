@@ -1,8 +1,11 @@
 """make bench: latency and compute benchmarks, printed as a markdown table and written to benchmarks/results.json.
 
-For each panel: (a) browser latency from a key press on a slider to changed canvas pixels
-(Voila + Debian Chromium, >= 20 presses, median and p95), (b) in-kernel update time (a real
-kernel, widget messages included), (c) cold start (fresh kernel to the first panel drawn).
+For each panel: (a) browser latency from a key press on a slider (Voila + Debian Chromium, 30 presses paced and
+30 back-to-back, median and p95) to the canvas draw call returning ("browser") and to the first animation frame
+whose canvas pixels changed ("paint"), (b) in-kernel update time (a real kernel, widget messages included),
+(c) cold start (fresh kernel to the first panel displayed), (d) first paint in JupyterLab: Shift+Enter on the
+panel's cell to the first animation frame with its canvas painted, in a kernel that imported nnwidgets ("warm")
+and in a fresh kernel whose first cell imports it ("cold"), median of 3 runs each.
 Compute comparisons run in the same process, so their ratios are comparable.
 Timings are medians; nothing here is asserted.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -17,10 +21,21 @@ import time
 from pathlib import Path
 
 import numpy as np
+import readme_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from harness import chromium_page, open_panel, press_and_time, voila  # noqa: E402
+from harness import (  # noqa: E402
+    chromium_page,
+    first_paint_s,
+    jupyterlab,
+    open_lab_notebook,
+    open_panel,
+    press_and_time_paint,
+    run_lab_cell,
+    shut_down_lab_kernels,
+    voila,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 PRESSES = 30
@@ -29,6 +44,10 @@ PRESSES = 30
 # Nagle's algorithm held the server's websocket frames for the browser's delayed ACK (measured and fixed by
 # the nnwidgets.server TCP_NODELAY extension; see docs/upstream_tcp_nodelay.md).
 PACE_MS = 150
+# A random 0-JITTER_MS ms is added to every pause (seeded), so the presses cannot lock onto the 16.7 ms frame clock.
+JITTER_MS = 17
+JITTER_SEED = 16
+FIRST_PAINT_RUNS = 3
 
 # A 15-node graph for the backprop stepper; the presses step across the forward/backward boundary.
 BACKPROP = ("panel = nw.BackpropStepper(lambda a, b, c: jnp.tanh(a * b + c) * jnp.exp(-a) + (a - c) ** 2 / (1 + b * b)"
@@ -47,6 +66,9 @@ PANELS = {
     "BackpropStepper (15 nodes)": (BACKPROP, "nnw-bp-position", "panel.position = 10 + (panel.position - 9) % 10"),
     "OptimizerRace (6 x 200 steps)": (f"panel = nw.OptimizerRace(steps=200, optimizers={SIX})", "nnw-lr-sgd",
                                       "panel.set_hyperparameter('SGD', 'lr', float(0.05 + abs(v) / 10))"),
+    # noise, not lr: a new learning rate redraws the same picture (nothing is trained), so no pixel would change
+    "Playground (hidden (8, 8), 500 points)": ('panel = nw.Playground(dataset="circle", hidden=(8, 8), samples=500)',
+                                               "nnw-set-noise", "panel.noise = round(abs(float(v)) / 3, 2)"),
 }
 
 KERNEL_TIMING = """
@@ -75,6 +97,8 @@ def notebook(*cells) -> str:
 
 
 def browser_latency(code, slider):
+    """Voila + Chromium: page to first draw, then paced and back-to-back presses on ``slider``, each timed to the
+    draw call ("browser_*", the figures of earlier runs) and to the painted frame ("paint_*")."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.ipynb"
         path.write_text(notebook(f"import jax.numpy as jnp\nimport nnwidgets as nw\n{code}\npanel"))
@@ -83,24 +107,54 @@ def browser_latency(code, slider):
             open_panel(page, url, slider)
             first_draw = time.perf_counter() - started
             for key in ("ArrowRight", "ArrowLeft"):  # warm-up, not counted
-                press_and_time(page, slider, key)
-            paced = presses(page, slider, PACE_MS)
-            back_to_back = presses(page, slider, 0)
-    return {"browser_p50_ms": statistics.median(paced), "browser_p95_ms": percentile(paced, 95),
-            "browser_presses": len(paced), "browser_pace_ms": PACE_MS,
-            "browser_back_to_back_p50_ms": statistics.median(back_to_back),
-            "browser_back_to_back_p95_ms": percentile(back_to_back, 95), "browser_first_draw_s": first_draw}
+                press_and_time_paint(page, slider, key)
+            rng = random.Random(JITTER_SEED)
+            paced = presses(page, slider, PACE_MS, rng)
+            back_to_back = presses(page, slider, 0, rng)
+    return {"browser_p50_ms": statistics.median(paced["draw_ms"]), "browser_p95_ms": percentile(paced["draw_ms"], 95),
+            "browser_presses": len(paced["draw_ms"]), "browser_pace_ms": PACE_MS, "browser_jitter_ms": JITTER_MS,
+            "browser_back_to_back_p50_ms": statistics.median(back_to_back["draw_ms"]),
+            "browser_back_to_back_p95_ms": percentile(back_to_back["draw_ms"], 95),
+            "browser_first_draw_s": first_draw,
+            "paint_p50_ms": statistics.median(paced["paint_ms"]), "paint_p95_ms": percentile(paced["paint_ms"], 95),
+            "paint_back_to_back_p50_ms": statistics.median(back_to_back["paint_ms"]),
+            "paint_back_to_back_p95_ms": percentile(back_to_back["paint_ms"], 95)}
 
 
-def presses(page, slider, pause_ms):
-    latencies = []
-    for i in range(PRESSES):
-        page.wait_for_timeout(pause_ms)
-        result = press_and_time(page, slider, "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft")
+def presses(page, slider, pause_ms, rng, count=PRESSES):
+    """``count`` presses, each ``pause_ms`` + random 0-JITTER_MS ms after the last painted frame."""
+    times = {"draw_ms": [], "paint_ms": []}
+    for i in range(count):
+        page.wait_for_timeout(pause_ms + rng.uniform(0, JITTER_MS))
+        result = press_and_time_paint(page, slider, "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft")
         if result["after"] == result["before"]:
             raise RuntimeError("a key press did not change the pixels")
-        latencies.append(result["latency_ms"])
-    return latencies
+        times["draw_ms"].append(result["draw_ms"])
+        times["paint_ms"].append(result["paint_ms"])
+    return times
+
+
+def first_paints(code, runs=FIRST_PAINT_RUNS):
+    """JupyterLab + Chromium: median seconds from Shift+Enter on the panel's cell to its first painted frame,
+    warm (a previous cell imported nnwidgets) and cold (the fresh kernel's first cell imports it too)."""
+    imports = "import jax.numpy as jnp\nimport nnwidgets as nw"
+    warm, cold = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for run in range(runs):
+            (root / f"warm{run}.ipynb").write_text(notebook(imports, f"{code}\npanel"))
+            (root / f"cold{run}.ipynb").write_text(notebook(f"{imports}\n{code}\npanel"))
+        with jupyterlab(root) as url, chromium_page(CHROMIUM) as page:
+            for run in range(runs):
+                open_lab_notebook(page, url, f"warm{run}.ipynb")
+                run_lab_cell(page, 0)
+                warm.append(first_paint_s(page, 1))
+                shut_down_lab_kernels(page, url)
+                open_lab_notebook(page, url, f"cold{run}.ipynb")
+                cold.append(first_paint_s(page, 0))
+                shut_down_lab_kernels(page, url)
+    return {"first_paint_warm_s": statistics.median(warm), "first_paint_cold_s": statistics.median(cold),
+            "first_paint_runs": runs, "first_paint_warm_runs_s": warm, "first_paint_cold_runs_s": cold}
 
 
 def kernel_timings(code, update):
@@ -281,52 +335,29 @@ def compute_comparisons():
     return out
 
 
+RESULTS = ROOT / "benchmarks" / "results.json"
+# top-level keys other scripts of `make bench` merge into results.json (kernel_memory.py, loadtest.py): kept here
+MERGED_KEYS = ("kernel_rss_mb", "loadtest")
+
+
 def main():
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "panels": {}, "compute": {},
-               "cold_start_s": None}
+               "cold_start_s": None, **{key: previous[key] for key in MERGED_KEYS if key in previous}}
     for name, (code, slider, update) in PANELS.items():
         row = kernel_timings(code, update)
         if Path(CHROMIUM).exists():
             row.update(browser_latency(code, slider))
+            row.update(first_paints(code))
         else:
-            print(f"no Chromium at {CHROMIUM}: browser latency not measured")
+            print(f"no Chromium at {CHROMIUM}: browser latency and first paint not measured")
         results["panels"][name] = row
     results["cold_start_s"] = max(r["cold_start_s"] for r in results["panels"].values())
     results["compute"] = compute_comparisons()
-    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    print(report(results))
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print("\n".join(readme_tables.header(results) + [""] + readme_tables.panel_tables(results)
+                    + readme_tables.compute_tables(results["compute"])))
     print("then: python benchmarks/readme_tables.py (make bench runs it) writes the README's tables")
-
-
-def report(results) -> str:
-    lines = ["| panel | browser p50 ms | browser p95 ms | back-to-back p50 / p95 ms | kernel p50 ms | kernel p95 ms"
-             " | cold start s | page to first draw s |", "|---|---|---|---|---|---|---|---|"]
-    nan = float("nan")
-    for name, r in results["panels"].items():
-        lines.append(f"| {name} | {r.get('browser_p50_ms', nan):.1f} | {r.get('browser_p95_ms', nan):.1f}"
-                     f" | {r.get('browser_back_to_back_p50_ms', nan):.1f}"
-                     f" / {r.get('browser_back_to_back_p95_ms', nan):.1f}"
-                     f" | {r['kernel_p50_ms']:.2f} | {r['kernel_p95_ms']:.2f} | {r['cold_start_s']:.2f}"
-                     f" | {r.get('browser_first_draw_s', nan):.1f} |")
-    lines.append(f"\nbrowser: {PRESSES} presses on the slider each, {PACE_MS} ms apart (back-to-back: no pause)")
-    c = results["compute"]
-    lines += ["", f"Compute on {c['device']} (medians, same process):", "",
-              "| XOR 2-3-1 net, 20000 epochs | seconds | vs jitted JAX |", "|---|---|---|",
-              f"| JAX jit grad + lax.scan (warm) | {c['xor_train_jax_s']:.4f} | 1.0x |",
-              f"| JAX first call (incl. compile) | {c['xor_train_jax_first_call_s']:.3f} | "
-              f"{c['xor_train_jax_first_call_s'] / c['xor_train_jax_s']:.1f}x |",
-              f"| seed NumPy loop | {c['xor_train_numpy_seed_s']:.3f} | {c['numpy_over_jax']:.0f}x |"]
-    if c.get("torch_version"):
-        lines.append(f"| seed PyTorch loop (torch {c['torch_version']}) | {c['xor_train_torch_seed_s']:.3f} | "
-                     f"{c['torch_over_jax']:.0f}x |")
-    lines += ["", f"| 6 optimizers x {c['race_steps']} steps (DLFS surface) | seconds | vs jitted JAX |",
-              "|---|---|---|",
-              f"| JAX, one jitted lax.scan, re-run with a new lr | {c['race_jax_s']:.4f} | 1.0x |",
-              f"| NumPy loop of the same rules | {c['race_numpy_s']:.3f} | {c['race_numpy_over_jax']:.0f}x |",
-              "\nlargest difference between the two paths over the first 300 steps: "
-              f"{c['race_max_path_difference']:.1e}"]
-    lines.append(f"\nperceptron_forward dispatch: {c['perceptron_forward_us']:.1f} us per call")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

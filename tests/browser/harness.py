@@ -252,3 +252,111 @@ CLIPPED_TEXT_JS = """
                        scroll: el.scrollWidth, client: el.clientWidth, button: el.tagName === 'BUTTON'}; })
   .filter(e => e.scroll > e.client + 1 || (e.button && e.width > e.inside + 1))
 """
+
+
+# In-page probe for the painted frame: at the key press (t0) it starts a requestAnimationFrame loop; the first
+# callback whose canvas pixels differ from the checksum taken before the press stamps t2 (at the callback's start:
+# the checksum's own cost is not counted). A frame drawn before that callback is shown in that frame. The draw-call
+# stamp (t1: ``data-frame`` changed) is kept as well. Installed once per page; ``arm()`` readies it for one press.
+PAINT_PROBE_JS = """
+(selector) => {
+  if (!window.__nnwPaint) {
+    const canvas = document.querySelector(selector);
+    const p = window.__nnwPaint = {};
+    p.checksum = () => {
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 7) sum = (sum * 31 + data[i]) % 1000000007;
+      return sum;
+    };
+    p.arm = () => { p.t0 = 0; p.t1 = 0; p.t2 = 0; p.after = null; p.before = p.checksum(); p.armed = true; };
+    document.addEventListener('keydown', () => {
+      if (!p.armed || p.t0) return;
+      p.t0 = performance.now();
+      const tick = () => {
+        const now = performance.now();
+        const sum = p.checksum();
+        if (sum !== p.before) { p.t2 = now; p.after = sum; p.armed = false; return; }
+        if (now - p.t0 < 30000) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    }, true);
+    new MutationObserver(() => { if (p.t0 && !p.t1) p.t1 = performance.now(); })
+      .observe(canvas, {attributes: true, attributeFilter: ['data-frame']});
+  }
+  window.__nnwPaint.arm();
+}
+"""
+
+
+def press_and_time_paint(page, slider_class: str, key: str, timeout_ms: int = 10_000) -> dict:
+    """Press ``key`` on a slider handle; returns ``draw_ms`` (key down to the canvas draw call returning) and
+    ``paint_ms`` (key down to the first animation frame whose canvas pixels differ from before the press)."""
+    page.focus(f".{slider_class} .noUi-handle")
+    page.evaluate(PAINT_PROBE_JS, "canvas.nnwidgets-canvas")
+    page.keyboard.press(key)
+    page.wait_for_function("() => window.__nnwPaint.t2 > 0 && window.__nnwPaint.t1 > 0", timeout=timeout_ms)
+    p = page.evaluate("() => ({t0: window.__nnwPaint.t0, t1: window.__nnwPaint.t1, t2: window.__nnwPaint.t2,"
+                      " before: window.__nnwPaint.before, after: window.__nnwPaint.after})")
+    return {"draw_ms": p["t1"] - p["t0"], "paint_ms": p["t2"] - p["t0"], "before": p["before"], "after": p["after"]}
+
+
+# In-page probe for the first paint of a panel in JupyterLab: ``arm(cell)`` waits for the next key down (the
+# Shift+Enter that runs the cell: t0), then checks every animation frame for the first canvas.nnwidgets-canvas in
+# that cell's output with data-frame >= 1 and any non-transparent pixel (t2, stamped at the callback's start).
+FIRST_PAINT_PROBE_JS = """
+(cellIndex) => {
+  const p = window.__nnwFirst = {t0: 0, t2: 0};
+  const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[cellIndex];
+  const painted = () => {
+    const canvas = cell.querySelector('canvas.nnwidgets-canvas');
+    if (!canvas || !(Number(canvas.dataset.frame) >= 1) || !canvas.width || !canvas.height) return false;
+    const pixels = new Uint32Array(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.buffer);
+    for (let i = 0; i < pixels.length; i++) if (pixels[i] !== 0) return true;
+    return false;
+  };
+  const tick = () => {
+    const now = performance.now();
+    if (painted()) { p.t2 = now; return; }
+    if (now - p.t0 < 300000) requestAnimationFrame(tick);
+  };
+  const onKey = (event) => {
+    if (event.key !== 'Enter') return;
+    document.removeEventListener('keydown', onKey, true);
+    p.t0 = performance.now();
+    requestAnimationFrame(tick);
+  };
+  document.addEventListener('keydown', onKey, true);
+}
+"""
+
+
+def open_lab_notebook(page, url: str, name: str, timeout_ms: int = 120_000) -> None:
+    """Open notebook ``name`` alone in JupyterLab (``?reset``: a fresh workspace) and wait for its kernel to be idle."""
+    page.goto(f"{url}lab/tree/{name}?reset", timeout=timeout_ms)
+    page.wait_for_selector(".jp-Notebook .jp-Cell .jp-InputPrompt", timeout=timeout_ms)
+    page.wait_for_function("() => /Idle/.test(document.body.innerText)", timeout=timeout_ms)
+
+
+def run_lab_cell(page, index: int, timeout_ms: int = 300_000) -> None:
+    """Run cell ``index`` with Shift+Enter and wait until it has finished (its prompt shows a number, kernel idle)."""
+    page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("(i) => { const c = document.querySelectorAll('.jp-Notebook .jp-Cell')[i];"
+                           " return /\\[\\d+\\]/.test(c.querySelector('.jp-InputPrompt').innerText)"
+                           " && /Idle/.test(document.body.innerText); }", arg=index, timeout=timeout_ms)
+
+
+def first_paint_s(page, index: int, timeout_ms: int = 300_000) -> float:
+    """Seconds from Shift+Enter on cell ``index`` to the first animation frame with its panel's canvas painted."""
+    page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-InputArea-editor").click()
+    page.evaluate(FIRST_PAINT_PROBE_JS, index)
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function("() => window.__nnwFirst.t2 > 0", timeout=timeout_ms)
+    return page.evaluate("() => (window.__nnwFirst.t2 - window.__nnwFirst.t0) / 1000")
+
+
+def shut_down_lab_kernels(page, url: str) -> None:
+    """Delete every kernel of the server (the next notebook opened starts a fresh one)."""
+    page.evaluate("async (url) => { const ks = await (await fetch(url + 'api/kernels')).json();"
+                  " for (const k of ks) await fetch(url + 'api/kernels/' + k.id, {method: 'DELETE'}); }", url)
