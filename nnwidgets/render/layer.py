@@ -45,12 +45,15 @@ def new_figure(width: int, height: int) -> Figure:
 class LayeredFigure:
     """A matplotlib figure drawn once as the static layer, with live marks on top."""
 
-    def __init__(self, fig: Figure):
+    def __init__(self, fig: Figure, *, draw: bool = True):
+        """``draw=False``: leave the static layer empty, for a view that styles its axes and calls
+        ``refresh_static`` itself while it is built (rendering the PNG twice costs 10-100 ms and a message)."""
         self.fig = fig
         width, height = (round(v) for v in fig.get_size_inches() * 100)
         self.canvas = FastCanvas(width=width, height=height)
         self.marks: list = []
-        self.refresh_static()
+        if draw:
+            self.refresh_static()
 
     def refresh_static(self) -> None:
         """Re-render the static layer, after its axes changed (limits, titles ...)."""

@@ -31,7 +31,7 @@ class BackpropView(widgets.VBox):
     def __init__(self, state: BackpropState):
         super().__init__()
         self.state = state
-        self.figure = LayeredFigure(new_figure(640, 300))
+        self.figure = LayeredFigure(new_figure(640, 300), draw=False)  # drawn by _refresh below
         self.title, self.explanation, self.check, self.summary, self.status = (widgets.HTML() for _ in range(5))
         self.add_class("nnw-bp-panel")
         self.explanation.add_class("nnw-bp-explain")

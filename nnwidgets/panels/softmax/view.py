@@ -29,7 +29,7 @@ class SoftmaxView(widgets.VBox):
         fig = new_figure(600, 250)
         self.p_axes = fig.add_axes((0.08, 0.2, 0.4, 0.68))
         self.grad_axes = fig.add_axes((0.58, 0.2, 0.4, 0.68))
-        self.figure = LayeredFigure(fig)
+        self.figure = LayeredFigure(fig, draw=False)  # drawn by the first redraw
         self.table, self.summary, self.status = widgets.HTML(), widgets.HTML(), widgets.HTML()
         self.table.add_class("nnw-softmax-table")
         self.summary.add_class("nnw-softmax-summary")
