@@ -14,11 +14,13 @@ messages and the bytes received until the paint. ``reply`` ~ kernel time (buildi
 widgets); ``paint - reply`` ~ the page (creating the widget views, loading the canvas module, decoding PNGs,
 laying out).
 
-    .venv/bin/python benchmarks/first_paint.py --runs 3 [--panels perceptron,softmax] [--out /tmp/fp.json]
+    .venv/bin/python benchmarks/first_paint.py --runs 3 [--panels perceptron,softmax] [--modes warm,imported,cold]
+        [--compare-cache] [--out /tmp/fp.json]
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -101,14 +103,16 @@ PROBE_JS = """
 
 
 def write_notebooks(folder: Path, panel: str) -> None:
+    """``warm``: import cell, panel cell; ``imported``: the import cell also imports the panel's module (what a
+    background import at ``import nnwidgets`` could give); ``cold``: one cell with both."""
     code = PANELS[panel]
-    warm = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import nnwidgets as nw"),
-                                           nbformat.v4.new_code_cell(code)])
-    cold = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"import nnwidgets as nw\n{code}")])
-    for nb in (warm, cold):
+    first = {"warm": "import nnwidgets as nw", "imported": f"import nnwidgets as nw\nnw.{code[3:].split('(')[0]}"}
+    notebooks = {mode: [cell, code] for mode, cell in first.items()}
+    notebooks["cold"] = [f"import nnwidgets as nw\n{code}"]
+    for mode, cells in notebooks.items():
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(warm, folder / f"{panel}_warm.ipynb")
-    nbformat.write(cold, folder / f"{panel}_cold.ipynb")
+        nbformat.write(nb, folder / f"{panel}_{mode}.ipynb")
 
 
 def shut_down_kernels(url: str) -> None:
@@ -132,13 +136,13 @@ def run_cell(page, index: int) -> None:
 
 
 def measure(page, url: str, panel: str, mode: str) -> dict:
-    """One first paint: fresh kernel, (warm: run the import first), then the panel's cell."""
+    """One first paint: fresh kernel, (warm, imported: run the import cell first), then the panel's cell."""
     shut_down_kernels(url)
     page.goto(f"{url}lab/tree/{panel}_{mode}.ipynb?reset", timeout=180_000)
     page.wait_for_selector(".jp-Notebook .jp-Cell .jp-InputPrompt", timeout=180_000)
     wait_idle(page)
     cell = 0
-    if mode == "warm":
+    if mode != "cold":
         run_cell(page, 0)
         page.wait_for_function("() => document.querySelectorAll('.jp-InputPrompt')[0].innerText.includes('[1]')",
                                timeout=180_000)
@@ -187,41 +191,65 @@ def median_of(runs: list[dict]) -> dict:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--panels", default=",".join(PANELS))
-    parser.add_argument("--modes", default="warm,cold")
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
-    panels, modes = args.panels.split(","), args.modes.split(",")
-    results: dict = {}
-    with tempfile.TemporaryDirectory(prefix="nnw-first-paint-") as tmp:
-        folder = Path(tmp)
-        for panel in panels:
-            write_notebooks(folder, panel)
-        with chromium_page(CHROMIUM, width=1400, height=1100) as page, jupyterlab(folder) as url:
-            page.add_init_script(SOCKET_JS)
-            runs: dict = {(p, m): [] for p in panels for m in modes}
-            for _ in range(args.runs):  # interleaved, so a load change on a shared machine hits every panel
-                for panel in panels:
-                    for mode in modes:
-                        runs[panel, mode].append(measure(page, url, panel, mode))
-                        print(panel, mode, runs[panel, mode][-1], flush=True)
-            shut_down_kernels(url)
-    for (panel, mode), values in runs.items():
-        results.setdefault(panel, {})[mode] = median_of(values)
-    print(f"\nfirst paint in JupyterLab, median of {args.runs}, seconds from Shift+Enter; k.* = sent by the kernel,"
+@contextlib.contextmanager
+def servers(folder: Path, compare_cache: bool):
+    """``{"": url}``; with ``compare_cache`` also ``{"nocache": url}``, a JupyterLab whose kernels run with
+    ``NNWIDGETS_COMPILE_CACHE=off`` (no JAX compilation cache)."""
+    with contextlib.ExitStack() as stack:
+        found = {"": stack.enter_context(jupyterlab(folder))}
+        if compare_cache:
+            os.environ["NNWIDGETS_COMPILE_CACHE"] = "off"
+            try:
+                found["nocache"] = stack.enter_context(jupyterlab(folder))
+            finally:
+                del os.environ["NNWIDGETS_COMPILE_CACHE"]
+        yield found
+
+
+def print_table(results: dict, runs: int) -> None:
+    print(f"\nfirst paint in JupyterLab, median of {runs}, seconds from Shift+Enter; k.* = sent by the kernel,"
           " p.* = arrived in the page")
-    print(f"{'panel':<11} {'mode':<5} {'paint':>6} {'k.start':>7} {'k.comm1':>7} {'k.disp':>6} {'p.disp':>6}"
+    print(f"{'panel':<11} {'mode':<16} {'paint':>6} {'k.start':>7} {'k.comm1':>7} {'k.disp':>6} {'p.disp':>6}"
           f" {'p.reply':>7} {'opens':>5} {'msgs':>5} {'KB':>5} {'views':>5}  runs")
     for panel, by_mode in results.items():
         for mode, r in by_mode.items():
             cells = [r[k] if r[k] is not None else float("nan") for k in
                      ("paint_s", "kernel_start_s", "kernel_first_comm_s", "kernel_display_s", "display_s", "reply_s")]
-            print(f"{panel:<11} {mode:<5} {cells[0]:>6.2f} {cells[1]:>7.2f} {cells[2]:>7.2f} {cells[3]:>6.2f}"
+            print(f"{panel:<11} {mode:<16} {cells[0]:>6.2f} {cells[1]:>7.2f} {cells[2]:>7.2f} {cells[3]:>6.2f}"
                   f" {cells[4]:>6.2f} {cells[5]:>7.2f} {r['comm_opens']:>5.0f} {r['comm_msgs']:>5.0f}"
                   f" {r['bytes'] / 1024:>5.0f} {r['widget_views']:>5.0f}  {r['paint_all_s']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--panels", default=",".join(PANELS))
+    parser.add_argument("--modes", default="warm,cold", help="any of warm, imported, cold")
+    parser.add_argument("--compare-cache", action="store_true",
+                        help="also measure with NNWIDGETS_COMPILE_CACHE=off, interleaved (mode suffix -nocache)")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    panels, modes = args.panels.split(","), args.modes.split(",")
+    with tempfile.TemporaryDirectory(prefix="nnw-first-paint-") as tmp:
+        folder = Path(tmp)
+        for panel in panels:
+            write_notebooks(folder, panel)
+        with chromium_page(CHROMIUM, width=1400, height=1100) as page, servers(folder, args.compare_cache) as urls:
+            page.add_init_script(SOCKET_JS)
+            runs: dict = {}
+            for _ in range(args.runs):  # interleaved, so a load change on a shared machine hits every case
+                for panel in panels:
+                    for mode in modes:
+                        for variant, url in urls.items():
+                            key = f"{mode}-{variant}" if variant else mode
+                            runs.setdefault((panel, key), []).append(measure(page, url, panel, mode))
+                            print(panel, key, runs[panel, key][-1], flush=True)
+            for url in urls.values():
+                shut_down_kernels(url)
+    results: dict = {}
+    for (panel, key), values in runs.items():
+        results.setdefault(panel, {})[key] = median_of(values)
+    print_table(results, args.runs)
     if args.out:
         args.out.write_text(json.dumps(results, indent=1))
 
