@@ -63,7 +63,9 @@ def header(results: dict) -> list[str]:
     machine = results["machine"]
     return [f"Measured {results['date']} on {machine.get('cores')} cores "
             f"({machine.get('cpu')}, {machine.get('memory_gb')} GB), JAX {machine.get('jax')} on "
-            f"{machine.get('jax_backend')} ({machine.get('jax_device')}), Python {machine.get('python')}."]
+            f"{machine.get('jax_backend')} ({machine.get('jax_device')}), Python {machine.get('python')}"
+            + (f"; 1-minute load average {machine['load_average_1min']} when it started (other work on the machine "
+               "slows every figure)" if machine.get("load_average_1min") is not None else "") + "."]
 
 
 def panel_tables(results: dict) -> list[str]:

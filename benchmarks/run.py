@@ -201,7 +201,9 @@ def machine() -> dict:
     memory = (os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")) / 2**30 if hasattr(os, "sysconf") else None
     return {"cores": os.cpu_count(), "cpu": cpu, "memory_gb": round(memory, 1) if memory else None,
             "python": platform.python_version(), "jax": jax.__version__, "numpy": np.__version__,
-            "jax_backend": jax.default_backend(), "jax_device": str(jax.devices()[0])}
+            "jax_backend": jax.default_backend(), "jax_device": str(jax.devices()[0]),
+            # other work on the machine while it ran (1-minute load average at the start): a shared machine's noise
+            "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None}
 
 
 def xor_numpy_seed(params, x, t, lr=0.1, epochs=20000):
