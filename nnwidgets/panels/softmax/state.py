@@ -83,6 +83,18 @@ def _target(name, value):
     return int(value)
 
 
+def _other_tab(name, value):
+    """The other tab's labels and target, kept while it is closed: {"labels": [...], "target": index} or {}."""
+    if value in (None, {}):
+        return {}
+    if not isinstance(value, dict) or set(value) != {"labels", "target"}:
+        raise ValueError(text.OTHER_TAB_TYPE.format(value=shown(value)))
+    target = _target("target", value["target"])
+    if not isinstance(target, int) or target < 0:
+        raise ValueError(text.OTHER_TAB_TYPE.format(value=shown(value)))
+    return {"labels": _labels("labels", value["labels"]), "target": target}
+
+
 def _temperature(name, value):
     value = positive_float(name, value)
     lo, hi = TEMPERATURES
@@ -117,7 +129,8 @@ class SoftmaxState(PanelState):
     ``s.set(x=..., W=...)`` changes several inputs as one (a new number of features needs x and W together).
     """
 
-    SETTINGS = ("tab", "logits_input", "x", "W", "b", "labels", "target", "log_base", "temperature", "show_naive")
+    SETTINGS = ("tab", "logits_input", "x", "W", "b", "labels", "target", "log_base", "temperature", "show_naive",
+                "other_tab")
     LABELS = {"logits_input": "logits"}
 
     tab = Checked(LOGITS_TAB, one_of(TABS))
@@ -130,6 +143,9 @@ class SoftmaxState(PanelState):
     log_base = Checked("e", _log_base)
     temperature = Checked(1.0, _temperature)
     show_naive = Checked(False, flag)
+    # the two tabs are two problems with their own classes: the closed tab's labels and target wait here, so
+    # opening the other tab and coming back finds them as they were (saved by to_dict like every setting)
+    other_tab = Checked({}, _other_tab)
     baseline = Instance(Baseline, allow_none=True, help="the numbers before the last nudge (not a setting)")
     _table_key = None  # the inputs ``report()`` last computed its table for
 
@@ -162,6 +178,13 @@ class SoftmaxState(PanelState):
             raise ValueError(text.LOGITS_IN_LINEAR)
         classes = len(W) if linear else len(values["logits_input"])
         adjusted = {}
+        if "tab" in changed and values["tab"] != self.tab:  # the open tab's labels and target wait for its return
+            waiting = values["other_tab"] if "other_tab" not in changed else {}
+            adjusted["other_tab"] = {"labels": list(self.labels), "target": int(self.target)}
+            if waiting:
+                for name in ("labels", "target"):
+                    if name not in changed:
+                        values[name] = adjusted[name] = waiting[name]
         labels = values["labels"]
         if labels and len(labels) != classes:
             if "labels" in changed:

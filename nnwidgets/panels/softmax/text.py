@@ -118,6 +118,8 @@ LABELS_TYPE = N_("labels must be a list of at most {classes} class names (text),
 LABEL_TOO_LONG = N_("labels must be at most {length} characters each, got {value}")
 LABELS_COUNT = N_("labels must name all {classes} classes, got {count}: {value}")
 TARGET_TYPE = N_("target must be a class index (an integer from 0) or one of the labels, got {value}")
+OTHER_TAB_TYPE = N_("other_tab must be {{}} or {{'labels': [...], 'target': class index}} as to_dict() saves it, "
+                    "got {value}")
 TARGET_NOT_FOUND = N_("target must be a class index in 0..{last} or one of the labels, got {value}")
 TEMPERATURE_RANGE = N_("temperature must be between {lo:g} and {hi:g}, got {value:g}")
 PARAMETER = N_("parameter must be one of {names} (or the lecture's 1-based name, such as b2 for b[1]), got {value}")
