@@ -5,12 +5,7 @@
 
 Names are imported lazily, so ``import nnwidgets`` stays cheap until a panel
 or a core function is first used (JAX and matplotlib take about a second each).
-In a Jupyter kernel, what the first panel needs is imported in the background
-as soon as ``import nnwidgets`` runs (see ``_warm_up``).
 """
-import os
-import sys
-import threading
 from importlib import import_module
 
 from . import classroom  # noqa: F401  (first: NNWIDGETS_CLASSROOM caps XLA threads before JAX starts)
@@ -60,30 +55,3 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(__all__))
-
-
-#: what a first panel imports (JAX, matplotlib's Figure, ipywidgets, anywidget: about 0.6-0.9 s together)
-WARM_UP_MODULES = ("jax", "nnwidgets.render", "nnwidgets.panels._state")
-
-
-def _warm_up() -> None:
-    """In a Jupyter kernel (ipykernel loaded), import the first panel's modules on a background thread, so the
-    imports run while the learner reads the next cell instead of after it is run (benchmarks/first_paint.py:
-    the playground's first paint 2.2 s -> 1.3 s with them done). Python's per-module import locks make a panel
-    built meanwhile wait for a module half-imported here, never see it half-done. Off with
-    ``NNWIDGETS_WARM_UP=off``; never in plain Python (scripts, the grader's workers keep ``import nnwidgets``
-    cheap)."""
-    if "ipykernel" not in sys.modules or os.environ.get("NNWIDGETS_WARM_UP", "").lower() in ("0", "off", "no", "false"):
-        return
-
-    def run():
-        for name in WARM_UP_MODULES:
-            try:
-                import_module(name)
-            except Exception:  # noqa: BLE001 - a failure shows, with its traceback, when the panel imports it
-                return
-
-    threading.Thread(target=run, name="nnwidgets-warm-up", daemon=True).start()
-
-
-_warm_up()
