@@ -270,19 +270,18 @@ PAINT_PROBE_JS = """
       return sum;
     };
     p.arm = () => { p.t0 = 0; p.t1 = 0; p.t2 = 0; p.after = null; p.before = p.checksum(); p.armed = true; };
-    document.addEventListener('keydown', () => {
-      if (!p.armed || p.t0) return;
-      p.t0 = performance.now();
-      const tick = () => {
-        const now = performance.now();
-        const sum = p.checksum();
-        if (sum !== p.before) { p.t2 = now; p.after = sum; p.armed = false; return; }
-        if (now - p.t0 < 30000) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    }, true);
-    new MutationObserver(() => { if (p.t0 && !p.t1) p.t1 = performance.now(); })
-      .observe(canvas, {attributes: true, attributeFilter: ['data-frame']});
+    // Pixels change only in a draw call, which bumps data-frame: the frames are checked from that moment on, one
+    // checksum per frame (a checksum reads the whole canvas back: doing it on every frame from the key press
+    // kept the page's main thread busy and slowed the very update being timed, by up to 100 ms on a big canvas).
+    const tick = (now) => {
+      const sum = p.checksum();
+      if (sum !== p.before) { p.t2 = now; p.after = sum; p.armed = false; return; }
+      if (performance.now() - p.t0 < 30000) requestAnimationFrame(tick);
+    };
+    document.addEventListener('keydown', () => { if (p.armed && !p.t0) p.t0 = performance.now(); }, true);
+    new MutationObserver(() => {
+      if (p.t0 && !p.t1) { p.t1 = performance.now(); requestAnimationFrame(tick); }
+    }).observe(canvas, {attributes: true, attributeFilter: ['data-frame']});
   }
   window.__nnwPaint.arm();
 }
