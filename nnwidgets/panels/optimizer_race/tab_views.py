@@ -34,7 +34,8 @@ class LearningRateView:
         self.controls = {"lr": log_slider(text.LR, state.lr, "nnw-gd-lr", lo=-3, hi=0.5),
                          "x0": float_slider(text.GD_START, state.x0, "nnw-gd-x0", lo=-5, hi=5, step=0.1),
                          "steps": widgets.IntSlider(value=state.steps, min=1, max=100, description=text.STEPS),
-                         "bowl": widgets.ToggleButtons(options=list(BOWLS), value=state.bowl)}
+                         "bowl": widgets.ToggleButtons(options=[(text.BOWL_LABELS[b], b) for b in BOWLS],
+                                                       value=state.bowl)}
         for name, control in self.controls.items():
             bind(state, name, control)
         state.observe(self._static, names=["bowl"])

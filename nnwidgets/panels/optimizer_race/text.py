@@ -46,7 +46,7 @@ CONTROL_UNKNOWN = N_("no control {name!r}: the tab has {controls}")
 
 # ---- the race tab -----------------------------------------------------------------------------------------
 #: the surface dropdown's labels, by surface name ("custom": a formula typed in the text box)
-SURFACE_LABELS = {"dlfs": "dlfs", "quadratic": N_("quadratic"), "rosenbrock": N_("rosenbrock"),
+SURFACE_LABELS = {"dlfs": N_("dlfs (DLFS ch. 6)"), "quadratic": N_("quadratic"), "rosenbrock": N_("rosenbrock"),
                   "beale": N_("beale"), "himmelblau": N_("himmelblau"), "saddle": N_("saddle"),
                   "custom": N_("custom")}
 CUSTOM_DESCRIPTION = "f(x, y)"
@@ -75,6 +75,8 @@ ADAM_MOMENTS = "m = {m}, v = {v}"
 
 # ---- the learning-rate tab --------------------------------------------------------------------------------
 BOWL_TITLES = {"1-D": "f(x) = x²", "2-D": "f(x, y) = 0.1·x² + 2·y²"}
+#: the bowl toggle's labels, by the API's bowl names
+BOWL_LABELS = {"1-D": N_("1-D"), "2-D": N_("2-D")}
 LR = N_("lr")
 GD_START = N_("start")
 REGIMES = {"crawls": N_("crawls: each step keeps most of the distance"), "smooth": N_("converges smoothly"),
