@@ -72,10 +72,11 @@ class Playground(PlaygroundState, Panel):
 
     def _show_data_controls(self, change=None) -> None:
         """Show only the data controls that act on the current data: noise and samples for a generated set,
-        features for 2-D points (iris and digits ignore all three; a panel never shows a knob that does nothing)."""
+        features and the clicked point's class for 2-D points (iris and digits ignore all four; a panel never
+        shows a knob that does nothing)."""
         generated = isinstance(self.dataset, str) and self.dataset in GENERATED
         two_d = self.data[0].shape[1] == 2
-        for name, acts in (("noise", generated), ("samples", generated), ("features", two_d)):
+        for name, acts in (("noise", generated), ("samples", generated), ("features", two_d), ("add_class", two_d)):
             self.controls[name].layout.display = None if acts else "none"
 
     # ---- controls ----------------------------------------------------------------------------------------
