@@ -9,13 +9,14 @@ when it belongs to the current user and no one else can write to it or to ``nnwi
 Nothing is changed when the user already chose a cache folder (``JAX_COMPILATION_CACHE_DIR`` or
 ``jax.config.jax_compilation_cache_dir``), when ``NNWIDGETS_COMPILE_CACHE`` is ``0``/``off``/``false``/``no``, or
 when the folder cannot be made safe. JAX caches only programs that took over a second to compile unless told
-otherwise; nnwidgets' programs take 10-100 ms each, so every program is cached, and the folder is capped at
-``MAX_BYTES`` (JAX evicts the least recently used entries; that needs the ``filelock`` package, without it the
-folder is not capped).
+otherwise; nnwidgets' programs take 10-100 ms each, so every program is cached. The folder is not capped: JAX's
+size cap keeps an access-time file beside each entry and, on every write, reads one for every entry; an entry
+written by a process without the cap (another environment, or one without ``filelock``) has none, and each later
+write then printed "Error writing persistent compilation cache entry" into the learner's notebook. nnwidgets'
+programs are small (all of the test suite's, every panel and lesson: 35 MB); delete the folder to empty it.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import stat
 from pathlib import Path
@@ -23,7 +24,6 @@ from pathlib import Path
 import jax
 
 ENV_VAR = "NNWIDGETS_COMPILE_CACHE"
-MAX_BYTES = 256 * 2**20
 
 
 def cache_folder(environ=None) -> Path:
@@ -61,6 +61,4 @@ def enable(environ=None) -> Path | None:
         return None
     jax.config.update("jax_compilation_cache_dir", str(folder))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
-    if importlib.util.find_spec("filelock"):
-        jax.config.update("jax_compilation_cache_max_size", MAX_BYTES)
     return folder
