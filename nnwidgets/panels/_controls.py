@@ -7,6 +7,8 @@ import math
 
 import ipywidgets as widgets
 
+from ._state import widget_tree
+
 CLASS_COLORS = {0: "#f28e2b", 1: "#4e79a7"}  # orange = class 0, blue = class 1
 WRONG = "#d62728"
 INK = "#222222"
@@ -146,18 +148,9 @@ def shows_setting(control, state, name: str, shown=None) -> None:
 def bound_controls(root):
     """Every control under the widget ``root`` that shows a setting (marked by ``shows_setting`` or ``bind``), once
     each: ``(control, state, name, shown, key)``. The browser tests and the load test find controls with it."""
-    seen = set()
-
-    def walk(widget):
-        if id(widget) in seen:
-            return
-        seen.add(id(widget))
+    for widget in widget_tree(root):
         if getattr(widget, "_nnw_bound", None):
             yield (widget, *widget._nnw_bound)
-        for child in getattr(widget, "children", None) or ():
-            yield from walk(child)
-
-    yield from walk(root)
 
 
 def bind(state, name: str, control, *, shown=None, parsed=None) -> None:

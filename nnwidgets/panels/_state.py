@@ -367,8 +367,9 @@ class Panel(HasTraits):
         return bundle
 
 
-def _descendants(root) -> list:
-    """``root`` and every widget under it (box and tab children)."""
+def widget_tree(root) -> list:
+    """``root`` and every widget under it (box and tab children), each once, parents before their children in
+    child order. The one walk over a widget tree: bound controls, language callbacks, closing a view."""
     found, todo, seen = [], [root], set()
     while todo:
         widget = todo.pop()
@@ -376,13 +377,13 @@ def _descendants(root) -> list:
             continue
         seen.add(id(widget))
         found.append(widget)
-        todo.extend(getattr(widget, "children", ()) or ())
+        todo.extend(reversed(getattr(widget, "children", ()) or ()))
     return found
 
 
 def speak_in_callbacks(root, panel) -> None:
     """Button clicks and canvas messages under ``root`` run in ``panel``'s language (wrapped once)."""
-    for widget in _descendants(root):
+    for widget in widget_tree(root):
         for dispatcher in (getattr(widget, "_click_handlers", None), getattr(widget, "_msg_callbacks", None)):
             if dispatcher is None:
                 continue
@@ -401,7 +402,7 @@ def _speaking_callback(callback, panel):
 
 def close_tree(root) -> None:
     """Close every widget under ``root`` (their front-end models go away with them)."""
-    for widget in _descendants(root):
+    for widget in widget_tree(root):
         close = getattr(widget, "close", None)
         if close is not None:
             close()

@@ -12,6 +12,7 @@ import html
 import re
 import warnings
 
+from nnwidgets.panels._state import widget_tree
 from nnwidgets.render import layer
 
 #: terms the Korean lectures keep in English (GLOSSARY_KO.md), gate names and maths
@@ -19,7 +20,8 @@ KEPT_IN_ENGLISH = {
     "AND", "OR", "NAND", "NOR", "XOR", "XNOR", "softmax", "Softmax", "ReLU", "relu", "tanh", "Sigmoid", "sigmoid",
     "Adam", "SGD", "Momentum", "momentum", "AdaGrad", "RMSprop", "RMSProp", "Nesterov", "MSE", "MLP", "Iris", "MNIST",
     "exp", "log", "max", "min", "sin", "cos", "mean", "sum", "argmax", "ln", "Affine", "CNN", "Keras", "PyTorch",
-    "JAX", "NumPy", "English", "Leaky", "ELU", "elu", "leaky_relu", "Xavier", "xavier", "He", "dlfs", "DLFS", "optax", "Voila",
+    "JAX", "NumPy", "English", "Leaky", "ELU", "elu", "leaky_relu", "Xavier", "xavier", "He", "dlfs", "DLFS", "optax",
+    "Voila",
 }
 
 _TAGS = re.compile(r"<(script|style)[^>]*>.*?</\1>|<[^>]+>", re.S)
@@ -30,22 +32,10 @@ def strip_html(value: str) -> str:
     return html.unescape(_TAGS.sub(" ", value))
 
 
-def _widgets(root):
-    found, todo, seen = [], [root], set()
-    while todo:
-        widget = todo.pop()
-        if widget is None or id(widget) in seen:
-            continue
-        seen.add(id(widget))
-        found.append(widget)
-        todo.extend(getattr(widget, "children", ()) or ())
-    return found
-
-
 def widget_text(root) -> list[str]:
     """Every string the widgets under ``root`` show."""
     texts = []
-    for w in _widgets(root):
+    for w in widget_tree(root):
         for name in ("description", "tooltip", "placeholder", "button_style_text"):
             value = getattr(w, name, None)
             if isinstance(value, str) and value:
