@@ -129,15 +129,20 @@ def _compiled(language: str, paths) -> _gettext.GNUTranslations:
 
 @functools.cache
 def catalog(language: str, part: str = "common") -> _gettext.NullTranslations:
-    """``part``'s ``.po`` file of ``language`` compiled into a gettext catalog, falling back to the other parts'
+    """``part``'s ``.po`` file of ``language`` compiled into a gettext catalog, falling back to every part's
     (English: the identity). Each part has its own: "step" is 계단 함수 on the perceptron and 단계 on the stepper."""
     if language == SOURCE_LANGUAGE:
         return _gettext.NullTranslations()
-    folder = LOCALE_DIR / language / "LC_MESSAGES"
-    own = folder / f"{part}.po"
+    own = LOCALE_DIR / language / "LC_MESSAGES" / f"{part}.po"
     translations = _compiled(language, [own] if own.exists() else [])
-    translations.add_fallback(_compiled(language, sorted(p for p in folder.glob("*.po") if p != own)))
+    translations.add_fallback(_every_part(language))
     return translations
+
+
+@functools.cache
+def _every_part(language: str) -> _gettext.GNUTranslations:
+    """All of ``language``'s catalogs in one, compiled once: every part's fallback."""
+    return _compiled(language, sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po")))
 
 
 def gettext(message: str, language: str | None = None, part: str | None = None) -> str:
