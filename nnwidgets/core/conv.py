@@ -27,6 +27,7 @@ from .conv_shapes import (
     size_arg,
 )
 from .conv_trace import trace_shapes
+from .programs import jit
 
 __all__ = ["MAX_ELEMENTS", "MAX_SIZE", "PADDING_NAMES", "POOL_MODES", "conv1d", "conv2d", "conv_output_size",
            "correlate1d", "feeds", "pool1d", "pool2d", "receptive_field", "resolve_padding", "trace_shapes"]
@@ -82,7 +83,7 @@ def _kernel_fits(spatial, kernel, stride, padding, dilation):
         raise
 
 
-@partial(jax.jit, static_argnames=("strides", "pads", "dilation", "dims"))
+@partial(jit, static_argnames=("strides", "pads", "dilation", "dims"), keep=16)
 def _conv(x, w, strides, pads, dilation, dims):
     return jax.lax.conv_general_dilated(x, w, strides, pads, rhs_dilation=(dilation,) * len(strides),
                                         dimension_numbers=dims)
@@ -122,7 +123,7 @@ def conv1d(x, w, stride=1, padding="valid", dilation=1):
     return np.asarray(_conv(x, w, (stride,), pads, dilation, ("NWC", "WIO", "NWC")))
 
 
-@partial(jax.jit, static_argnames=("window", "strides", "pads", "mode"))
+@partial(jit, static_argnames=("window", "strides", "pads", "mode"), keep=16)
 def _pool(x, window, strides, pads, mode):
     window, strides = (1,) + window + (1,), (1,) + strides + (1,)
     padding = ((0, 0),) + pads + ((0, 0),)

@@ -21,6 +21,7 @@ import numpy as np
 from .._validate import LIMIT, finite_array, integer, positive_float, positive_int
 from ..i18n import _
 from ._progress import LateProgress
+from .programs import jit
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 #: Parameter snapshots kept for scrubbing through training (plus the initial params).
@@ -60,7 +61,7 @@ def mlp_loss(params, x, t):
     return 0.5 * jnp.sum((y - t) ** 2) / x.shape[0]
 
 
-@partial(jax.jit, static_argnames=("snapshots", "every"))
+@partial(jit, static_argnames=("snapshots", "every"))
 def _train_snapshots(params, x, t, lr, snapshots, every):
     """``snapshots`` x ``every`` full-batch gradient steps.
 

@@ -23,6 +23,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .programs import jit
+
 #: The condition-number story's bowl: f(x, y) = x²/κ + y², curvatures (2/κ, 2); κ = 20 is the book's "dlfs".
 LAMBDA_MAX = 2.0
 
@@ -106,7 +108,7 @@ class Paths(NamedTuple):
     momentum_steps: int | None
 
 
-@partial(jax.jit, static_argnames="horizon")
+@partial(jit, static_argnames="horizon")
 def _heavy_ball(curvatures, start, lr, momentum, horizon):
     def step(carry, _):
         w, z = carry

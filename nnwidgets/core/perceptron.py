@@ -15,6 +15,7 @@ import numpy as np
 
 from .._validate import LIMIT, choice, finite_array, finite_float, positive_int
 from ..i18n import _
+from .programs import jit
 
 #: The four inputs in the seeds' table order: (0,0), (1,0), (0,1), (1,1).
 GATE_INPUTS = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], dtype=np.float32)
@@ -79,7 +80,7 @@ class NeuronOutput(NamedTuple):
     label: jax.Array  # the 0/1 class (for a sigmoid, 1 exactly when y > 0.5, i.e. z > 0)
 
 
-@partial(jax.jit, static_argnames=("activation", "threshold"))
+@partial(jit, static_argnames=("activation", "threshold"))
 def perceptron_forward(x, w, b, activation="step", threshold=">") -> NeuronOutput:
     """Jitted core for inputs ``x`` of shape (n, d): z = x . w + b, y = step(z) or sigmoid(z), label = step(z).
 
@@ -126,7 +127,7 @@ class LearningHistory(NamedTuple):
         return int(solved[0]) if solved.size else None
 
 
-@partial(jax.jit, static_argnames=("epochs", "threshold"))
+@partial(jit, static_argnames=("epochs", "threshold"))
 def _learn(x, t, w, b, lr, epochs, threshold):
     def mistakes(w, b):
         return jnp.sum(_step(_weighted_sum(x, w, b), threshold) != t)
@@ -186,7 +187,7 @@ class StackOutput(NamedTuple):
     y: jax.Array  # (n,) the network's output, 0 or 1
 
 
-@partial(jax.jit, static_argnames=("threshold",))
+@partial(jit, static_argnames=("threshold",))
 def stacked_forward(x, hidden_w, hidden_b, out_w, out_b, threshold=">") -> StackOutput:
     """Two layers of step perceptrons (seed 000: XOR = AND(NAND, OR)).
 

@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..i18n import _
+from .programs import jit
 
 
 def dlfs(x, y):
@@ -92,7 +93,7 @@ def _scan_step(f, update):
     return step
 
 
-@partial(jax.jit, static_argnames=("f", "updates", "steps"))
+@partial(jit, static_argnames=("f", "updates", "steps"))
 def _race(f, updates, steps, start, states):
     out = []
     start_loss = f(start[0], start[1])
@@ -171,7 +172,7 @@ class Contraction(NamedTuple):
     stable_below: float
 
 
-@partial(jax.jit, static_argnames="f")
+@partial(jit, static_argnames="f")
 def _curvatures(f, point):
     return jnp.linalg.eigvalsh(jax.hessian(lambda p: f(*p))(point))
 
@@ -202,7 +203,7 @@ def gradient_descent_1d(f, x0: float, lr: float, steps: int) -> np.ndarray:
     return np.asarray(_gd_1d(f, np.float32(x0), np.float32(lr), int(steps)))
 
 
-@partial(jax.jit, static_argnames=("f", "steps"))
+@partial(jit, static_argnames=("f", "steps"))
 def _gd_1d(f, x0, lr, steps):
     grad = jax.grad(f)
 

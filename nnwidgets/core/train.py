@@ -23,6 +23,7 @@ from ..data import load_iris
 from ._progress import LateProgress
 from .mlp import init_mlp_params, mlp_forward
 from .optim import apply_updates
+from .programs import jit
 
 EPOCHS_PER_CALL = 10
 
@@ -85,7 +86,7 @@ def iterations_per_epoch(n: int, batch_size: int) -> int:
     return math.ceil(n / batch_size)
 
 
-@partial(jax.jit, static_argnames=("loss", "updates", "epochs", "batch_size"))
+@partial(jit, static_argnames=("loss", "updates", "epochs", "batch_size"))
 def _train(loss, updates, epochs, batch_size, carry, x, t):
     n = x.shape[0]
     iters = -(-n // batch_size)

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..._validate import shown
 from ...i18n import _
+from ..programs import jit
 
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu")
 INITS = ("xavier", "he", "normal", "zeros")
@@ -256,7 +257,7 @@ def confusion_matrix(y_true, y_pred, classes: int) -> np.ndarray:
     return matrix
 
 
-@partial(jax.jit, static_argnums=0)
+@partial(jit, static_argnums=0, keep=3)
 def evaluate(arch: Architecture, params: Params, stats: NormStats, X) -> Forward:
     """``forward`` in evaluation mode, compiled (once per architecture and input shape)."""
     return forward(arch, params, stats, X)

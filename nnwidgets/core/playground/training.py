@@ -33,6 +33,7 @@ import numpy as np
 import optax
 
 from ...i18n import _
+from ..programs import jit
 from .network import Architecture, NormStats, Params, accuracy, data_loss, forward, init_params, penalty
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
@@ -181,7 +182,7 @@ def train_epoch(setup: Setup, state: TrainState, knobs: Knobs, X, y, X_test, y_t
     return _epoch(setup, state, _as_traced(knobs._replace(options=full)), X, y, X_test, y_test, key)
 
 
-@partial(jax.jit, static_argnums=0)
+@partial(jit, static_argnums=0, keep=3)
 def _epoch(setup, state, knobs, X, y, X_test, y_test, key):
     return _one_epoch(setup, state, knobs, X, y, X_test, y_test, jax.random.split(key))
 
@@ -197,7 +198,7 @@ class _Best(NamedTuple):
     state: TrainState
 
 
-@partial(jax.jit, static_argnums=0)
+@partial(jit, static_argnums=0, keep=3)
 def _epochs(setup, state, best, knobs, X, y, X_test, y_test, seed_key, first_epoch, count, patience):
     """Up to ``count`` (≤ CHUNK) epochs in one compiled loop (a traced count: no recompiling), tracking the
     best test loss and stopping once it is ``patience`` epochs old. The epochs use ``epoch_key``'s keys."""
