@@ -32,6 +32,44 @@ SNAPSHOTS_PER_CALL = 20
 MAX_EPOCHS = 10_000_000
 #: Largest random seed (``jax.random.key`` takes 32-bit seeds).
 MAX_SEED = 2**32 - 1
+#: Hidden layers of up to this many units train in one compiled program: the layer is padded with units
+#: whose weights are 0 and stay 0, so moving the panel's hidden-size slider (1-16) never compiles training again
+PADDED_WIDTH = 16
+
+
+def padded_width(hidden_size: int) -> int:
+    """The padded layer width ``hidden_size`` units train in: 16, or the next power of two above it."""
+    return max(PADDED_WIDTH, 1 << (int(hidden_size) - 1).bit_length())
+
+
+def pad_params(params: dict, width: int) -> dict:
+    """``params`` (or a stack of snapshots, leading axes) with the hidden layer widened to ``width`` units.
+
+    The added units have W1 columns, b1 entries and W2 rows of 0: each outputs sigmoid(0) = 0.5 times a 0
+    weight, so the network computes exactly what it did. ``training_mask`` keeps their W2 rows at 0.
+    """
+    params = {name: np.asarray(value, np.float32) for name, value in params.items()}
+    extra = width - params["b1"].shape[-1]
+
+    def widen(value, axis):
+        pads = [(0, 0)] * value.ndim
+        pads[axis] = (0, extra)
+        return np.pad(value, pads)
+
+    return {"W1": widen(params["W1"], -1), "b1": widen(params["b1"], -1), "W2": widen(params["W2"], -2),
+            "b2": params["b2"]}
+
+
+def cut_params(params: dict, hidden_size: int) -> dict:
+    """The first ``hidden_size`` hidden units of padded ``params`` (or of a stack of snapshots)."""
+    return {"W1": params["W1"][..., :hidden_size], "b1": params["b1"][..., :hidden_size],
+            "W2": params["W2"][..., :hidden_size, :], "b2": params["b2"]}
+
+
+def training_mask(hidden_size: int, width: int) -> dict:
+    """True where a parameter belongs to one of the ``hidden_size`` real units (padded ones never move)."""
+    real = np.arange(width) < hidden_size
+    return {"W1": real[None, :], "b1": real, "W2": real[:, None], "b2": np.ones((1,), bool)}
 
 
 def init_mlp_params(seed: int, input_size: int, hidden_size: int, output_size: int) -> dict:
@@ -62,8 +100,8 @@ def mlp_loss(params, x, t):
 
 
 @partial(jit, static_argnames=("snapshots", "every"))
-def _train_snapshots(params, x, t, lr, snapshots, every):
-    """``snapshots`` x ``every`` full-batch gradient steps.
+def _train_snapshots(params, mask, x, t, lr, snapshots, every):
+    """``snapshots`` x ``every`` full-batch gradient steps (parameters where ``mask`` is False stay put).
 
     Returns the new params, the loss before each step (snapshots, every) and the
     params after every ``every`` steps. Keeping only snapshots, not every step's
@@ -72,7 +110,7 @@ def _train_snapshots(params, x, t, lr, snapshots, every):
 
     def step(params, _):
         loss, grads = jax.value_and_grad(mlp_loss)(params, x, t)
-        return jax.tree.map(lambda p, g: p - lr * g, params, grads), loss
+        return jax.tree.map(lambda p, g, m: jnp.where(m, p - lr * g, p), params, grads, mask), loss
 
     def snapshot(params, _):
         params, losses = jax.lax.scan(step, params, None, length=every)
@@ -106,7 +144,8 @@ class MLPResult(NamedTuple):
         With the final params, or those of the snapshot closest to ``epoch`` updates.
         """
         params = self.params if epoch is None else self.params_at(epoch)
-        return np.asarray(_jit_forward(params, np.asarray(x, np.float32)))
+        padded = pad_params(params, padded_width(params["b1"].shape[-1]))
+        return np.asarray(_jit_forward(padded, np.asarray(x, np.float32)))
 
     def params_at(self, epoch: int) -> dict:
         """Parameters of the snapshot closest to ``epoch`` updates."""
@@ -155,7 +194,10 @@ def train_mlp(x, t, hidden_size=3, lr=0.1, epochs=20000, seed=0, init_params=Non
     init_params = _checked_params(init_params, x.shape[1], hidden_size, t.shape[1])
 
     every = max(1, math.ceil(epochs / SNAPSHOTS))
-    losses, snapshots = _run(init_params, x, t, np.float32(lr), epochs, every, progress)
+    width = padded_width(hidden_size)
+    losses, snapshots = _run(pad_params(init_params, width), training_mask(hidden_size, width), x, t, np.float32(lr),
+                             epochs, every, progress)
+    snapshots = cut_params(snapshots, hidden_size)
     snapshots = {name: np.concatenate([init_params[name][None], snapshots[name]]) for name in PARAM_NAMES}
     params = {name: snapshots[name][-1] for name in PARAM_NAMES}
     return MLPResult(losses, init_params, params, snapshot_epochs(epochs), snapshots, lr)
@@ -170,7 +212,7 @@ def checked_seed(seed) -> int:
     return seed
 
 
-def _run(params, x, t, lr, epochs, every, progress):
+def _run(params, mask, x, t, lr, epochs, every, progress):
     """Train in jitted groups of snapshots; a tqdm.auto bar appears only for runs that will last over a second."""
     plan = [every] * (epochs // every) + ([epochs % every] if epochs % every else [])
     losses, history = [], []
@@ -179,7 +221,7 @@ def _run(params, x, t, lr, epochs, every, progress):
             size = plan[0]
             count = min(SNAPSHOTS_PER_CALL, next((i for i, s in enumerate(plan) if s != size), len(plan)))
             started = time.perf_counter()
-            params, (chunk_losses, chunk_params) = _train_snapshots(params, x, t, lr, snapshots=count, every=size)
+            params, (chunk_losses, chunk_params) = _train_snapshots(params, mask, x, t, lr, snapshots=count, every=size)
             jax.block_until_ready(params)
             bar.advance(count * size, time.perf_counter() - started)
             plan = plan[count:]
@@ -235,5 +277,14 @@ def hidden_plane(params, x) -> HiddenPlane:
     return HiddenPlane(jnp.stack([along, across], axis=1), -params["b2"][0] / norm)
 
 
-#: ``hidden_plane`` for a stack of parameter snapshots (leading axis) at once.
-hidden_planes = jax.jit(jax.vmap(hidden_plane, in_axes=(0, None)))
+_hidden_planes = jax.jit(jax.vmap(hidden_plane, in_axes=(0, None)))
+
+
+def hidden_planes(snapshots: dict, x) -> HiddenPlane:
+    """``hidden_plane`` for a stack of parameter snapshots (leading axis) at once.
+
+    Computed on the padded layer (``pad_params``: its added units sit at 0.5 with no spread and a 0 weight),
+    so a new hidden size does not compile it again.
+    """
+    width = padded_width(np.shape(snapshots["b1"])[-1])
+    return _hidden_planes(pad_params(snapshots, width), np.asarray(x, np.float32))

@@ -146,3 +146,38 @@ def test_progress_bar_for_a_run_over_a_second(capfd):
     err = capfd.readouterr().err
     assert "training" in err and "epoch" in err
     assert result.losses.shape == (1_000_000,)
+
+
+@pytest.mark.parametrize("hidden_size", [1, 2, 7, 16, 17])
+def test_every_hidden_size_matches_the_numpy_seed_loop(hidden_size):
+    """Sizes up to 16 train padded to 16 units (17 to 32): the padding must not change a number beyond float32."""
+    result = train_mlp(X, T, hidden_size=hidden_size, lr=0.5, epochs=2000, seed=hidden_size)
+    losses, params, predict = seed_numpy_loop(result.init_params, X, T, 0.5, 2000)
+    assert result.params["W1"].shape == (2, hidden_size) and result.snapshots["W2"].shape[1:] == (hidden_size, 1)
+    for name in params:
+        np.testing.assert_allclose(result.params[name], params[name], atol=1e-4, rtol=1e-4)
+    np.testing.assert_allclose(result.losses, losses / 4, rtol=2e-5, atol=1e-9)
+    np.testing.assert_allclose(result.predict(X), predict(X.astype(np.float64)), atol=2e-5)
+
+
+def test_hidden_planes_of_padded_layers_match_the_unpadded_picture():
+    from nnwidgets.core.mlp import hidden_planes
+    result = train_mlp(X, T, hidden_size=3, lr=0.5, epochs=600, seed=1)
+    planes = hidden_planes(result.snapshots, X)
+    for k in (0, 50, len(result.snapshot_epochs) - 1):
+        one = hidden_plane({name: result.snapshots[name][k] for name in result.snapshots}, X)  # 3 units, unpadded
+        np.testing.assert_allclose(planes.coords[k], one.coords, atol=2e-6)
+        np.testing.assert_allclose(planes.boundary[k], one.boundary, rtol=1e-6)
+
+
+def test_a_new_hidden_size_never_compiles_training_again(count_compiles):
+    from nnwidgets.core.mlp import hidden_planes
+    train_mlp(X, T, hidden_size=3, lr=0.1, epochs=400, seed=0)
+    before = count_compiles.count
+    for size in (1, 5, 9, 16):
+        result = train_mlp(X, T, hidden_size=size, lr=0.1, epochs=400, seed=0)
+        result.predict(X, 200)
+        hidden_planes(result.snapshots, X)
+    heavy = [p for p in count_compiles.programs[before:]
+             if any(name in p for name in ("_train_snapshots", "mlp_forward", "mlp_loss", "hidden_plane"))]
+    assert heavy == []
