@@ -33,3 +33,52 @@ def test_draw_false_leaves_the_static_layer_to_the_caller():
     figure.fig.add_axes((0.1, 0.1, 0.8, 0.8))
     figure.refresh_static()
     assert figure.canvas.background.startswith(b"\x89PNG") and len(figure.canvas.axes) == 1
+
+
+def test_round_limits():
+    from nnwidgets.render.limits import decades, round_out, round_up
+    assert [round_up(v) for v in (1, 3, 13, 20, 21, 99, 100, 101, 0.07)] == [1, 5, 20, 20, 50, 100, 100, 200, 0.1]
+    assert decades(0.0031, 0.26) == (0.001, 1.0)
+    lo, hi = round_out(-0.37, 1.23)
+    assert (round(lo, 9), round(hi, 9)) == (-0.4, 1.4)
+    for a, b in ((-0.37, 1.23), (0.011, 0.0125), (3.2, 870.0)):
+        lo, hi = round_out(a, b)
+        assert lo <= a and hi >= b and hi - lo <= 1.5 * (b - a) + 2 * round_up((b - a) / 10)
+
+
+def _canvases(panel) -> list:
+    return [w for w in widget_tree(panel.frame) if isinstance(w, layer.FastCanvas)]
+
+
+def _count_renders(monkeypatch):
+    rendered = []
+    real_png = layer.LayeredFigure._png
+    monkeypatch.setattr(layer.LayeredFigure, "_png", lambda self, dpi: rendered.append(dpi) or real_png(self, dpi))
+    return rendered
+
+
+def test_mlp_retrains_with_nearby_learning_rates_keep_the_static_picture(monkeypatch):
+    """The loss axis snaps to decades and the hidden-layer axes to round steps: of ten lr moves on the MLP tab,
+    at most two render the PNG again, and the page's axes always hold the limits the marks are drawn in."""
+    panel = nw.PerceptronExplorer()
+    panel.open_tab("mlp")
+    rendered = _count_renders(monkeypatch)
+    for lr in (0.30, 0.31, 0.32, 0.33, 0.34, 0.35, 0.36, 0.37, 0.38, 0.39):
+        panel.mlp.lr = lr
+        losses = panel.mlp.result.losses
+        boxes = [box for canvas in _canvases(panel) for box in canvas.axes if box["ylog"]]
+        assert len(boxes) == 1 and boxes[0]["ylim"][0] <= losses.min() and boxes[0]["ylim"][1] >= losses.max()
+    assert len(rendered) <= 2, rendered
+
+
+def test_learn_tab_epochs_steps_render_only_at_round_numbers(monkeypatch):
+    panel = nw.PerceptronExplorer()
+    panel.open_tab("learn")
+    panel.learn.epochs = 11
+    rendered = _count_renders(monkeypatch)
+    for epochs in range(12, 21):  # the axis stays at 20
+        panel.learn.epochs = epochs
+    assert rendered == []
+    panel.learn.epochs = 21  # now 50
+    assert len(rendered) == 1
+    assert [-0.5, 50.5] in [box["xlim"] for canvas in _canvases(panel) for box in canvas.axes]

@@ -8,6 +8,7 @@ import numpy as np
 
 from ...core.perceptron import GATE_INPUTS, gate_targets
 from ...render import LayeredFigure, marks, new_figure
+from ...render.limits import round_up
 from .._controls import INK, WRONG, bind, float_slider, message_html, number
 from . import text
 from .learn import MAX_EPOCHS
@@ -52,6 +53,7 @@ class LearnView:
         panel.observe(self.redraw, names=NEURON_INPUTS)
         state.observe(self.redraw, names=["lr", "epochs", "epoch"])
         state.observe(self._show_error, names="error")
+        self._static_span = None
         self._draw_static_axes()
         self.redraw()
 
@@ -65,9 +67,15 @@ class LearnView:
             self._draw_static_axes()
 
     def _draw_static_axes(self):
+        """The mistakes chart's axes, to a round number of epochs at or above ``epochs`` (1, 2, 5 times a power
+        of ten): its picture is rendered again only when that number changes, not on every epochs step."""
+        span = round_up(self.state.epochs)
+        if span == self._static_span:
+            return
+        self._static_span = span
         ax = self.mistakes_axes
         ax.clear()
-        ax.set_xlim(-0.5, self.state.epochs + 0.5)
+        ax.set_xlim(-0.5, span + 0.5)
         ax.set_ylim(-0.3, 4.3)
         ax.set_yticks(range(5))
         ax.set_xlabel(text.EPOCH)

@@ -8,6 +8,7 @@ from matplotlib.ticker import MaxNLocator
 from ...core.mlp import MAX_SEED
 from ...core.perceptron import GATE_INPUTS, GATES, gate_targets
 from ...render import LayeredFigure, marks, new_figure
+from ...render.limits import decades, round_out
 from .._controls import INK, WRONG, bind, float_slider, message_html, number, table_html
 from . import text
 from .mlp import MAX_EPOCHS, MAX_HIDDEN, TRAINING
@@ -28,6 +29,7 @@ class MLPView:
         probability_bar(fig, 287, 50, 12, 150, text.OUTPUT_BAR)
         point_legend(fig, ncol=3, loc="upper right", bbox_to_anchor=px_box(fig, 885, 352, 0, 0)[:2])
         self.figure = LayeredFigure(fig)
+        self._static_key = None  # what the static layer was last rendered for (see _draw_static_axes)
         self.snapshot = widgets.IntSlider(value=state.snapshot, min=0, max=self._last(), description=text.SNAPSHOT,
                                           readout=False)
         self.snapshot.add_class("nnw-mlp-epoch")
@@ -74,30 +76,41 @@ class MLPView:
         self.redraw()
 
     def _draw_static_axes(self):
+        """The loss and hidden-layer axes for the current run; their picture (a PNG) is rendered again only when
+        a limit changes. Limits snap outwards (whole decades for the loss, a round step for the hidden layer),
+        so a retrain with a nearby learning rate usually keeps them and shows at once."""
         result, hidden = self.state.result, self.state.hidden
+        losses = result.losses[np.isfinite(result.losses) & (result.losses > 0)]
+        loss_ylim = decades(float(losses.min()) / 1.5, float(losses.max()) * 1.5) if losses.size else (1e-8, 1.0)
+        lo, hi = hidden.coords.min(axis=(0, 1)), hidden.coords.max(axis=(0, 1))
+        pad = 0.15 * np.maximum(hi - lo, 1e-3)  # room for the markers
+        hidden_xlim = round_out(float(min(lo[0], hidden.boundary.min()) - pad[0]),
+                                float(max(hi[0], hidden.boundary.max()) + pad[0]))
+        one_unit = self.state.hidden_size == 1  # every point lies on the W2 axis, nothing spreads across it
+        hidden_ylim = (-1.0, 1.0) if one_unit else round_out(float(lo[1] - pad[1]), float(hi[1] + pad[1]))
+        key = (len(result.losses), loss_ylim, hidden_xlim, hidden_ylim, one_unit)
+        if key == self._static_key:
+            return
+        self._static_key = key
         ax = self.loss_axes
         ax.clear()
-        losses = result.losses[np.isfinite(result.losses) & (result.losses > 0)]
         ax.set_yscale("log")
         ax.set_xlim(0, len(result.losses))
-        ax.set_ylim(*((losses.min() / 1.5, losses.max() * 1.5) if losses.size else (1e-8, 1.0)))
+        ax.set_ylim(*loss_ylim)
         ax.set_xlabel(text.EPOCH)
         ax.xaxis.set_major_locator(MaxNLocator(2))  # 0, 10000, 20000: five-digit labels need the room
         ax.set_title(text.LOSS_TITLE, fontsize=10)
         ax.grid(True, color="#dddddd", lw=GRID)
         ax = self.hidden_axes
         ax.clear()
-        lo, hi = hidden.coords.min(axis=(0, 1)), hidden.coords.max(axis=(0, 1))
-        pad = 0.15 * np.maximum(hi - lo, 1e-3)  # room for the markers
-        ax.set_xlim(min(lo[0], hidden.boundary.min()) - pad[0], max(hi[0], hidden.boundary.max()) + pad[0])
+        ax.set_xlim(*hidden_xlim)
         ax.set_xlabel(text.HIDDEN_AXIS)
         ax.xaxis.set_major_locator(MaxNLocator(4))
-        if self.state.hidden_size == 1:  # one unit: every point lies on the W2 axis, nothing spreads across it
-            ax.set_ylim(-1, 1)
+        ax.set_ylim(*hidden_ylim)
+        if one_unit:
             ax.set_yticks([])
             ax.set_ylabel(text.HIDDEN_ACROSS_NONE, fontsize=9)
         else:
-            ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
             ax.yaxis.set_major_locator(MaxNLocator(5))
             ax.set_ylabel(text.HIDDEN_ACROSS, fontsize=9)
         ax.set_title(text.HIDDEN_TITLE, fontsize=10)

@@ -1,0 +1,24 @@
+"""Round axis limits. A view that snaps its limits outwards keeps the same static picture (a rendered PNG) for
+nearby results, so a setting that moves the data a little does not render the picture again."""
+from __future__ import annotations
+
+import math
+
+ROUND = (1, 2, 5, 10)
+
+
+def round_up(value: float) -> float:
+    """The smallest of 1, 2, 5 times a power of ten at or above ``value`` (> 0): 13 -> 20, 200 -> 200."""
+    power = 10.0 ** math.floor(math.log10(value))
+    return next(m * power for m in ROUND if m * power >= value * (1 - 1e-12))
+
+
+def decades(lo: float, hi: float) -> tuple[float, float]:
+    """(lo, hi), both > 0, widened to whole powers of ten (a log axis's limits)."""
+    return 10.0 ** math.floor(math.log10(lo)), 10.0 ** math.ceil(math.log10(hi))
+
+
+def round_out(lo: float, hi: float) -> tuple[float, float]:
+    """(lo, hi) widened to multiples of a round step (1, 2 or 5 times a power of ten) of about a tenth of the span."""
+    step = round_up(max(hi - lo, 1e-6) / 10)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step
