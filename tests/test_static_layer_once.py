@@ -82,3 +82,14 @@ def test_learn_tab_epochs_steps_render_only_at_round_numbers(monkeypatch):
     panel.learn.epochs = 21  # now 50
     assert len(rendered) == 1
     assert [-0.5, 50.5] in [box["xlim"] for canvas in _canvases(panel) for box in canvas.axes]
+
+
+def test_steady_limits_hold_while_the_data_fits_and_fills_them():
+    from nnwidgets.render.limits import steady
+    first = steady(None, 0.1, 0.9)
+    assert first[0] <= 0.1 - 0.16 + 1e-9 and first[1] >= 0.9 + 0.16 - 1e-9  # a fifth of the span of room
+    assert steady(first, 0.05, 0.95) == first  # still inside, still fills it
+    assert steady(first, 0.4, 0.5) != first  # too small a part of it: new limits
+    assert steady(first, 0.1, 3.0) != first  # outside
+    assert steady((1e-4, 1.0), 3e-4, 0.2, log=True) == (1e-4, 1.0)
+    assert steady((1e-4, 1.0), 0.05, 0.2, log=True) == (0.01, 1.0)

@@ -22,3 +22,23 @@ def round_out(lo: float, hi: float) -> tuple[float, float]:
     """(lo, hi) widened to multiples of a round step (1, 2 or 5 times a power of ten) of about a tenth of the span."""
     step = round_up(max(hi - lo, 1e-6) / 10)
     return math.floor(lo / step) * step, math.ceil(hi / step) * step
+
+
+def steady(previous, lo: float, hi: float, *, log: bool = False, fill: float = 0.4) -> tuple[float, float]:
+    """Limits for data spanning (lo, hi): the ``previous`` limits while they still hold the data and the data
+    fills at least ``fill`` of them (in log space for a log axis), else new round ones: ``decades`` on a log
+    axis; on a linear one ``round_out`` with a fifth of the span added on each side, so the data can grow a
+    little before the limits must change. A view that uses this keeps its picture through small changes."""
+    if previous is not None:
+        a, b = previous
+        inside = a <= lo and hi <= b
+        if log:
+            filled = math.log10(hi / lo) >= fill * math.log10(b / a)
+        else:
+            filled = hi - lo >= fill * (b - a)
+        if inside and filled:
+            return previous
+    if log:
+        return decades(lo, hi)
+    room = (hi - lo) / 5
+    return round_out(lo - room, hi + room)

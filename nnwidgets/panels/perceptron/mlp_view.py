@@ -8,7 +8,7 @@ from matplotlib.ticker import MaxNLocator
 from ...core.mlp import MAX_SEED
 from ...core.perceptron import GATE_INPUTS, GATES, gate_targets
 from ...render import LayeredFigure, marks, new_figure
-from ...render.limits import decades, round_out
+from ...render.limits import steady
 from .._controls import INK, WRONG, bind, float_slider, message_html, number, table_html
 from . import text
 from .mlp import MAX_EPOCHS, MAX_HIDDEN, TRAINING
@@ -77,17 +77,20 @@ class MLPView:
 
     def _draw_static_axes(self):
         """The loss and hidden-layer axes for the current run; their picture (a PNG) is rendered again only when
-        a limit changes. Limits snap outwards (whole decades for the loss, a round step for the hidden layer),
-        so a retrain with a nearby learning rate usually keeps them and shows at once."""
+        a limit changes. A limit is kept while the new run's data still fits it and fills a good part of it, and is
+        otherwise snapped outwards (whole decades for the loss, a round step for the hidden layer), so a retrain
+        with a nearby learning rate usually keeps the picture and shows at once."""
         result, hidden = self.state.result, self.state.hidden
+        before = self._static_key or (None,) * 5
         losses = result.losses[np.isfinite(result.losses) & (result.losses > 0)]
-        loss_ylim = decades(float(losses.min()) / 1.5, float(losses.max()) * 1.5) if losses.size else (1e-8, 1.0)
+        loss_ylim = steady(before[1], float(losses.min()) / 1.5, float(losses.max()) * 1.5, log=True) \
+            if losses.size else (1e-8, 1.0)
         lo, hi = hidden.coords.min(axis=(0, 1)), hidden.coords.max(axis=(0, 1))
         pad = 0.15 * np.maximum(hi - lo, 1e-3)  # room for the markers
-        hidden_xlim = round_out(float(min(lo[0], hidden.boundary.min()) - pad[0]),
-                                float(max(hi[0], hidden.boundary.max()) + pad[0]))
+        hidden_xlim = steady(before[2], float(min(lo[0], hidden.boundary.min()) - pad[0]),
+                             float(max(hi[0], hidden.boundary.max()) + pad[0]))
         one_unit = self.state.hidden_size == 1  # every point lies on the W2 axis, nothing spreads across it
-        hidden_ylim = (-1.0, 1.0) if one_unit else round_out(float(lo[1] - pad[1]), float(hi[1] + pad[1]))
+        hidden_ylim = (-1.0, 1.0) if one_unit else steady(before[3], float(lo[1] - pad[1]), float(hi[1] + pad[1]))
         key = (len(result.losses), loss_ylim, hidden_xlim, hidden_ylim, one_unit)
         if key == self._static_key:
             return
