@@ -74,13 +74,20 @@ def training_mask(hidden_size: int, width: int) -> dict:
 
 def init_mlp_params(seed: int, input_size: int, hidden_size: int, output_size: int) -> dict:
     """The seed's initialisation: W ~ U(0, 1), b = 0 (jax.random, so it is reproducible by seed)."""
-    k1, k2 = jax.random.split(jax.random.key(seed))
-    return {
-        "W1": jax.random.uniform(k1, (input_size, hidden_size), jnp.float32),
-        "b1": jnp.zeros((hidden_size,), jnp.float32),
-        "W2": jax.random.uniform(k2, (hidden_size, output_size), jnp.float32),
-        "b2": jnp.zeros((output_size,), jnp.float32),
-    }
+    sizes = tuple(range(1, PADDED_WIDTH + 1)) if hidden_size <= PADDED_WIDTH else (hidden_size,)
+    weights = _init_weights(jax.random.key(seed), input_size=input_size, output_size=output_size, sizes=sizes)
+    W1, W2 = weights[sizes.index(hidden_size)]
+    return {"W1": W1, "b1": np.zeros((hidden_size,), np.float32), "W2": W2,
+            "b2": np.zeros((output_size,), np.float32)}
+
+
+@partial(jit, static_argnames=("input_size", "output_size", "sizes"))
+def _init_weights(key, input_size, output_size, sizes):
+    """W1, W2 ~ U(0, 1) for every hidden size in ``sizes`` at once, from the same two keys: one compiled program
+    serves the MLP tab's hidden-size slider (1-16), where drawing them op by op compiled five per size."""
+    k1, k2 = jax.random.split(key)
+    return [(jax.random.uniform(k1, (input_size, h), jnp.float32),
+             jax.random.uniform(k2, (h, output_size), jnp.float32)) for h in sizes]
 
 
 def mlp_hidden(params, x):
