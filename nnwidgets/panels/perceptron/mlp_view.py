@@ -30,6 +30,7 @@ class MLPView:
         point_legend(fig, ncol=3, loc="upper right", bbox_to_anchor=px_box(fig, 885, 352, 0, 0)[:2])
         self.figure = LayeredFigure(fig)
         self._static_key = None  # what the static layer was last rendered for (see _draw_static_axes)
+        self._set_up_axes()
         self.snapshot = widgets.IntSlider(value=state.snapshot, min=0, max=self._last(), description=text.SNAPSHOT,
                                           readout=False)
         self.snapshot.add_class("nnw-mlp-epoch")
@@ -95,20 +96,10 @@ class MLPView:
         if key == self._static_key:
             return
         self._static_key = key
-        ax = self.loss_axes
-        ax.clear()
-        ax.set_yscale("log")
-        ax.set_xlim(0, len(result.losses))
-        ax.set_ylim(*loss_ylim)
-        ax.set_xlabel(text.EPOCH)
-        ax.xaxis.set_major_locator(MaxNLocator(2))  # 0, 10000, 20000: five-digit labels need the room
-        ax.set_title(text.LOSS_TITLE, fontsize=10)
-        ax.grid(True, color="#dddddd", lw=GRID)
+        self.loss_axes.set_xlim(0, len(result.losses))
+        self.loss_axes.set_ylim(*loss_ylim)
         ax = self.hidden_axes
-        ax.clear()
         ax.set_xlim(*hidden_xlim)
-        ax.set_xlabel(text.HIDDEN_AXIS)
-        ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.set_ylim(*hidden_ylim)
         if one_unit:
             ax.set_yticks([])
@@ -116,9 +107,21 @@ class MLPView:
         else:
             ax.yaxis.set_major_locator(MaxNLocator(5))
             ax.set_ylabel(text.HIDDEN_ACROSS, fontsize=9)
+        self.figure.refresh_static()
+
+    def _set_up_axes(self):
+        """Scales, labels, titles and grids of the loss and hidden-layer axes (once: a retrain changes limits)."""
+        ax = self.loss_axes
+        ax.set_yscale("log")
+        ax.set_xlabel(text.EPOCH)
+        ax.xaxis.set_major_locator(MaxNLocator(2))  # 0, 10000, 20000: five-digit labels need the room
+        ax.set_title(text.LOSS_TITLE, fontsize=10)
+        ax.grid(True, color="#dddddd", lw=GRID)
+        ax = self.hidden_axes
+        ax.set_xlabel(text.HIDDEN_AXIS)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
         ax.set_title(text.HIDDEN_TITLE, fontsize=10)
         ax.grid(True, color="#dddddd", lw=GRID)
-        self.figure.refresh_static()
 
     def redraw(self, change=None):
         state = self.state
