@@ -27,12 +27,6 @@ import jax
 KEEP = 8
 
 _lock = threading.Lock()
-_budgets: list = []  # every decorated function's programs, for ``live``
-
-
-def live() -> int:
-    """How many programs all budgeted functions hold now."""
-    return sum(len(programs) for programs in _budgets)
 
 
 def jit(fn=None, *, static_argnums=(), static_argnames=(), keep: int = KEEP):
@@ -52,7 +46,6 @@ def jit(fn=None, *, static_argnums=(), static_argnames=(), keep: int = KEEP):
     statics = frozenset([names[i] for i in nums] + ([static_argnames] if isinstance(static_argnames, str)
                                                     else list(static_argnames)))
     programs: OrderedDict = OrderedDict()
-    _budgets.append(programs)
 
     def program(static: tuple):
         with _lock:
