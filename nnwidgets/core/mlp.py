@@ -74,20 +74,24 @@ def training_mask(hidden_size: int, width: int) -> dict:
 
 def init_mlp_params(seed: int, input_size: int, hidden_size: int, output_size: int) -> dict:
     """The seed's initialisation: W ~ U(0, 1), b = 0 (jax.random, so it is reproducible by seed)."""
-    sizes = tuple(range(1, PADDED_WIDTH + 1)) if hidden_size <= PADDED_WIDTH else (hidden_size,)
-    weights = _init_weights(jax.random.key(seed), input_size=input_size, output_size=output_size, sizes=sizes)
-    W1, W2 = weights[sizes.index(hidden_size)]
-    return {"W1": W1, "b1": np.zeros((hidden_size,), np.float32), "W2": W2,
-            "b2": np.zeros((output_size,), np.float32)}
+    zeros = {"b1": np.zeros((hidden_size,), np.float32), "b2": np.zeros((output_size,), np.float32)}
+    if hidden_size <= PADDED_WIDTH and jax.config.jax_threefry_partitionable:
+        # JAX's (default) partitionable random bits depend only on an entry's position in row-major order, so
+        # every size's weights are the start of the widest layer's: one small program serves every size
+        w1, w2 = (np.asarray(w) for w in _widest_weights(jax.random.key(seed), input_size, output_size))
+        return {"W1": w1.reshape(-1)[:input_size * hidden_size].reshape(input_size, hidden_size),
+                "W2": w2.reshape(-1)[:hidden_size * output_size].reshape(hidden_size, output_size), **zeros}
+    k1, k2 = jax.random.split(jax.random.key(seed))
+    return {"W1": jax.random.uniform(k1, (input_size, hidden_size), jnp.float32),
+            "W2": jax.random.uniform(k2, (hidden_size, output_size), jnp.float32), **zeros}
 
 
-@partial(jit, static_argnames=("input_size", "output_size", "sizes"))
-def _init_weights(key, input_size, output_size, sizes):
-    """W1, W2 ~ U(0, 1) for every hidden size in ``sizes`` at once, from the same two keys: one compiled program
-    serves the MLP tab's hidden-size slider (1-16), where drawing them op by op compiled five per size."""
+@partial(jit, static_argnames=("input_size", "output_size"))
+def _widest_weights(key, input_size, output_size):
+    """W1 (input_size, PADDED_WIDTH) and W2 (PADDED_WIDTH, output_size) ~ U(0, 1), as ``init_mlp_params`` draws."""
     k1, k2 = jax.random.split(key)
-    return [(jax.random.uniform(k1, (input_size, h), jnp.float32),
-             jax.random.uniform(k2, (h, output_size), jnp.float32)) for h in sizes]
+    return (jax.random.uniform(k1, (input_size, PADDED_WIDTH), jnp.float32),
+            jax.random.uniform(k2, (PADDED_WIDTH, output_size), jnp.float32))
 
 
 def mlp_hidden(params, x):

@@ -1,5 +1,6 @@
 """train_mlp against a NumPy transcription of the seed's TwoLayerNet loop (seed 001)."""
 import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -182,3 +183,22 @@ def test_a_new_hidden_size_compiles_nothing(count_compiles):
         result.predict(X, 200)
         hidden_planes(result.snapshots, X)
     assert count_compiles.programs[before:] == []
+
+
+@pytest.mark.parametrize("partitionable", [True, False])
+def test_initial_weights_of_every_size_are_the_per_shape_draws(partitionable):
+    """Sizes 1-16 share one program (the widest layer's weights, cut) only where JAX's random bits allow it:
+    every size must give exactly the numbers of drawing its own shapes."""
+    from nnwidgets.core.mlp import init_mlp_params
+    before = jax.config.jax_threefry_partitionable
+    jax.config.update("jax_threefry_partitionable", partitionable)
+    try:
+        for seed in (0, 7, 2**32 - 1):
+            k1, k2 = jax.random.split(jax.random.key(seed))
+            for size in (1, 3, 9, 16, 17):
+                params = init_mlp_params(seed, 2, size, 1)
+                np.testing.assert_array_equal(params["W1"], jax.random.uniform(k1, (2, size), jnp.float32))
+                np.testing.assert_array_equal(params["W2"], jax.random.uniform(k2, (size, 1), jnp.float32))
+                assert not params["b1"].any() and params["b1"].shape == (size,) and params["b2"].shape == (1,)
+    finally:
+        jax.config.update("jax_threefry_partitionable", before)
