@@ -170,9 +170,10 @@ def learn_perceptron(x, t, w, b, lr=0.1, epochs=20, threshold=">") -> LearningHi
             name="lr", maximum=LIMIT, value=lr))
     epochs = positive_int("epochs", epochs, maximum=10_000)
     threshold = choice("threshold", threshold, THRESHOLDS)
-    # compiled for a power-of-two number of epochs (at least 32) and cut: epoch k never depends on how many follow,
-    # so a new epochs value recompiles only when it passes a power of two (the panel's slider: 3 programs in all)
-    length = max(32, 1 << (epochs - 1).bit_length())
+    # compiled for a power-of-two number of epochs (at least 256) and cut: epoch k never depends on how many follow,
+    # so a new epochs value recompiles only when it passes a power of two above 256; the Learn tab's slider (1-200)
+    # uses one program. 256 epochs of 4 samples take well under a millisecond.
+    length = max(256, 1 << (epochs - 1).bit_length())
     ws, bs, ms = _learn(x, t, w, b, np.float32(lr), epochs=length, threshold=threshold)
     keep = epochs + 1
     return LearningHistory(np.asarray(ws)[:keep], np.asarray(bs)[:keep], np.asarray(ms)[:keep].astype(int))

@@ -183,3 +183,15 @@ def test_tab_selection_follows_the_trait():
     with pytest.raises(ValueError, match="tab must be one of 'neuron', 'learn', 'stack', 'mlp', got 'nope'"):
         p.tab = "nope"
     assert p.tab == "stack" and p.view.selected_index == 2
+
+
+def test_the_learn_tabs_epochs_slider_compiles_nothing(count_compiles):
+    """Epochs 1-200 (the slider's range) all run in one compiled program, cut to length."""
+    panel = nw.PerceptronExplorer(gate="OR")
+    panel.open_tab("learn")
+    panel.learn.epochs = 3
+    before = count_compiles.count
+    for epochs in (1, 31, 33, 64, 65, 130, 200, 7):
+        panel.learn.epochs = epochs
+        assert len(panel.learn.history.mistakes) == epochs + 1
+    assert count_compiles.programs[before:] == []
