@@ -42,7 +42,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/readme_tables.py
 
 ## loadtest: STUDENTS real kernels run lesson 01, then move every slider at a person's pace -> loadtest_results.json
-##           (40 students need about 18 GB free; make loadtest STUDENTS=5 on a small machine)
+##           (40 students need about 16 GB free; make loadtest STUDENTS=5 on a small machine)
 loadtest: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/loadtest.py --students $(STUDENTS) $(LOADTEST_ARGS)
 
