@@ -22,6 +22,7 @@ from .._validate import LIMIT, finite_array, integer, positive_float, positive_i
 from ..i18n import _
 from ._progress import LateProgress
 from .programs import jit
+from .small_matmul import matmul
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 #: Parameter snapshots kept for scrubbing through training (plus the initial params).
@@ -96,12 +97,12 @@ def _widest_weights(key, input_size, output_size):
 
 def mlp_hidden(params, x):
     """Hidden-layer activations h = sigmoid(x W1 + b1)."""
-    return jax.nn.sigmoid(x @ params["W1"] + params["b1"])
+    return jax.nn.sigmoid(matmul(x, params["W1"]) + params["b1"])
 
 
 def mlp_forward(params, x):
     """Network output y = sigmoid(sigmoid(x W1 + b1) W2 + b2)."""
-    return jax.nn.sigmoid(mlp_hidden(params, x) @ params["W2"] + params["b2"])
+    return jax.nn.sigmoid(matmul(mlp_hidden(params, x), params["W2"]) + params["b2"])
 
 
 def mlp_loss(params, x, t):

@@ -34,8 +34,9 @@ from nnwidgets.core.playground import (
     start,
     train_epoch,
 )
-from nnwidgets.core.playground.network import SMALL_PRODUCT, NormStats, Params
+from nnwidgets.core.playground.network import NormStats, Params
 from nnwidgets.core.playground.training import CHUNK
+from nnwidgets.core.small_matmul import SMALL_PRODUCT
 from nnwidgets.data.digits import load_digits
 
 # ---- a NumPy reference of the same network, written out by hand (float64) --------------------------------

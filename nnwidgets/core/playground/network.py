@@ -30,6 +30,7 @@ import numpy as np
 from ..._validate import shown
 from ...i18n import _
 from ..programs import jit
+from ..small_matmul import matmul
 
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu")
 INITS = ("xavier", "he", "normal", "zeros")
@@ -178,21 +179,6 @@ def forward(arch: Architecture, params: Params, stats: NormStats, X, *, train: b
     logits = matmul(h, W) + b
     outputs.append(output_values(arch.output, logits))
     return Forward(logits, tuple(outputs), NormStats(tuple(means), tuple(variances)))
-
-
-#: Largest rows × inputs × outputs multiplied elementwise (see ``matmul``); bigger products call a dot
-SMALL_PRODUCT = 1 << 12
-
-
-def matmul(a, b):
-    """a @ b. A small product is written as Σ_k a[:, k, None] · b[None, k, :] (an elementwise product summed
-    over the shared axis): XLA fuses that with the bias and activation around it, while it runs every dot as a
-    separate library call, which for the playground's small layers costs more than the arithmetic (a training
-    step of 2-8-8-1 on 10 samples: about 5 µs with dots, 2 µs without, on a CPU). Past ``SMALL_PRODUCT`` the
-    fused sums repeat work in the backward pass and the dot wins (32-32 layers on 10 samples: 2x slower)."""
-    if a.shape[0] * a.shape[1] * b.shape[1] <= SMALL_PRODUCT:
-        return jnp.sum(a[:, :, None] * b[None, :, :], axis=1)
-    return a @ b
 
 
 def _drop(h, key, layer, rate):

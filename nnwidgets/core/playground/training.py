@@ -18,7 +18,7 @@ new architecture, optimizer kind, batch size or data size compiles (once). ``tra
 as a single call.
 
 On a CPU the playground's layers are so small that XLA's cost per operation, not the arithmetic, sets the
-speed, so a step is written to run few operations: small layer products as fused sums (``network.matmul``),
+speed, so a step is written to run few operations: small layer products as fused sums (``small_matmul.matmul``),
 one branch per step for dropout (no masks drawn at rate 0), the mini-batches gathered once per epoch, every
 epoch's keys of a chunk hashed at once, and a shuffle that is one plain sort (``shuffle``).
 """
