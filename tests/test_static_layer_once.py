@@ -81,6 +81,13 @@ def test_learn_tab_epochs_steps_render_only_at_round_numbers(monkeypatch):
     assert rendered == []
     panel.learn.epochs = 21  # now 50
     assert len(rendered) == 1
+    for epochs in (20, 21, 20, 35, 50):  # 50 is kept while the epochs fill 40% of it
+        panel.learn.epochs = epochs
+    assert len(rendered) == 1
+    panel.learn.epochs = 19  # under 40% of 50: back to 20
+    assert len(rendered) == 2
+    assert [-0.5, 20.5] in [box["xlim"] for canvas in _canvases(panel) for box in canvas.axes]
+    panel.learn.epochs = 21
     assert [-0.5, 50.5] in [box["xlim"] for canvas in _canvases(panel) for box in canvas.axes]
 
 

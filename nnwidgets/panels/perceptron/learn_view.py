@@ -68,8 +68,11 @@ class LearnView:
 
     def _draw_static_axes(self):
         """The mistakes chart's axes, to a round number of epochs at or above ``epochs`` (1, 2, 5 times a power
-        of ten): its picture is rendered again only when that number changes, not on every epochs step."""
-        span = round_up(self.state.epochs)
+        of ten), kept while the epochs still fill 40% of it (so 20 -> 21 -> 20 renders once, not twice): its
+        picture is rendered again only when that number changes, not on every epochs step."""
+        epochs, span = self.state.epochs, self._static_span
+        if span is None or not 0.4 * span <= epochs <= span:
+            span = round_up(epochs)
         if span == self._static_span:
             return
         self._static_span = span
