@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 ROUND = (1, 2, 5, 10)
+#: Limits are kept while the data fills at least this part of them (``steady``, ``steady_up``)
+FILL = 0.4
 
 
 def round_up(value: float) -> float:
@@ -24,7 +26,7 @@ def round_out(lo: float, hi: float) -> tuple[float, float]:
     return math.floor(lo / step) * step, math.ceil(hi / step) * step
 
 
-def steady(previous, lo: float, hi: float, *, log: bool = False, fill: float = 0.4) -> tuple[float, float]:
+def steady(previous, lo: float, hi: float, *, log: bool = False, fill: float = FILL) -> tuple[float, float]:
     """Limits for data spanning (lo, hi): the ``previous`` limits while they still hold the data and the data
     fills at least ``fill`` of them (in log space for a log axis), else new round ones: ``decades`` on a log
     axis; on a linear one ``round_out`` with a fifth of the span added on each side, so the data can grow a
@@ -42,3 +44,11 @@ def steady(previous, lo: float, hi: float, *, log: bool = False, fill: float = 0
         return decades(lo, hi)
     room = (hi - lo) / 5
     return round_out(lo - room, hi + room)
+
+
+def steady_up(previous, value: float, *, fill: float = FILL) -> float:
+    """An axis from 0 to a round number (``round_up``) for data up to ``value``: the ``previous`` one while it
+    still holds ``value`` and ``value`` fills at least ``fill`` of it (so 20 -> 21 -> 20 changes it once)."""
+    if previous is not None and fill * previous <= value <= previous:
+        return previous
+    return round_up(value)

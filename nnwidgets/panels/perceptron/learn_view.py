@@ -8,7 +8,7 @@ import numpy as np
 
 from ...core.perceptron import GATE_INPUTS, gate_targets
 from ...render import LayeredFigure, marks, new_figure
-from ...render.limits import round_up
+from ...render.limits import steady_up
 from .._controls import INK, WRONG, bind, float_slider, message_html, number
 from . import text
 from .learn import MAX_EPOCHS
@@ -67,12 +67,9 @@ class LearnView:
             self._draw_static_axes()
 
     def _draw_static_axes(self):
-        """The mistakes chart's axes, to a round number of epochs at or above ``epochs`` (1, 2, 5 times a power
-        of ten), kept while the epochs still fill 40% of it (so 20 -> 21 -> 20 renders once, not twice): its
-        picture is rendered again only when that number changes, not on every epochs step."""
-        epochs, span = self.state.epochs, self._static_span
-        if span is None or not 0.4 * span <= epochs <= span:
-            span = round_up(epochs)
+        """The mistakes chart's axes, to a round number of epochs (``steady_up``): its picture is rendered again
+        only when that number changes, not on every epochs step."""
+        span = steady_up(self._static_span, self.state.epochs)
         if span == self._static_span:
             return
         self._static_span = span

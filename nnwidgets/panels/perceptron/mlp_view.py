@@ -1,6 +1,8 @@
 """The Train an MLP tab's view: decision heat map, loss curve and hidden layer at the scrubbed snapshot."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -15,6 +17,16 @@ from .mlp import MAX_EPOCHS, MAX_HIDDEN, TRAINING
 from .square import SQUARE, point_legend, point_marks, probability_bar, probability_rgba, px_box, square_axes
 
 GRID = 0.6  # the loss and hidden-layer grids' grey line width
+
+
+class StaticAxes(NamedTuple):
+    """What the static layer was last rendered for (``MLPView._draw_static_axes``)."""
+
+    epochs: int
+    loss_ylim: tuple
+    hidden_xlim: tuple
+    hidden_ylim: tuple
+    one_unit: bool
 
 
 class MLPView:
@@ -82,17 +94,18 @@ class MLPView:
         otherwise snapped outwards (whole decades for the loss, a round step for the hidden layer), so a retrain
         with a nearby learning rate usually keeps the picture and shows at once."""
         result, hidden = self.state.result, self.state.hidden
-        before = self._static_key or (None,) * 5
+        before = self._static_key or StaticAxes(0, None, None, None, False)
         losses = result.losses[np.isfinite(result.losses) & (result.losses > 0)]
-        loss_ylim = steady(before[1], float(losses.min()) / 1.5, float(losses.max()) * 1.5, log=True) \
+        loss_ylim = steady(before.loss_ylim, float(losses.min()) / 1.5, float(losses.max()) * 1.5, log=True) \
             if losses.size else (1e-8, 1.0)
         lo, hi = hidden.coords.min(axis=(0, 1)), hidden.coords.max(axis=(0, 1))
         pad = 0.15 * np.maximum(hi - lo, 1e-3)  # room for the markers
-        hidden_xlim = steady(before[2], float(min(lo[0], hidden.boundary.min()) - pad[0]),
+        hidden_xlim = steady(before.hidden_xlim, float(min(lo[0], hidden.boundary.min()) - pad[0]),
                              float(max(hi[0], hidden.boundary.max()) + pad[0]))
         one_unit = self.state.hidden_size == 1  # every point lies on the W2 axis, nothing spreads across it
-        hidden_ylim = (-1.0, 1.0) if one_unit else steady(before[3], float(lo[1] - pad[1]), float(hi[1] + pad[1]))
-        key = (len(result.losses), loss_ylim, hidden_xlim, hidden_ylim, one_unit)
+        hidden_ylim = (-1.0, 1.0) if one_unit else steady(before.hidden_ylim, float(lo[1] - pad[1]),
+                                                                  float(hi[1] + pad[1]))
+        key = StaticAxes(len(result.losses), loss_ylim, hidden_xlim, hidden_ylim, one_unit)
         if key == self._static_key:
             return
         self._static_key = key
