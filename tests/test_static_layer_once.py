@@ -14,11 +14,9 @@ PANELS = {
 
 @pytest.mark.parametrize("name", PANELS)
 def test_static_layer_is_rendered_once(monkeypatch, name):
-    rendered = []
-    real_png = layer.LayeredFigure._png
-    monkeypatch.setattr(layer.LayeredFigure, "_png", lambda self, dpi: rendered.append(dpi) or real_png(self, dpi))
+    rendered = _count_renders(monkeypatch)
     panel = PANELS[name]()
-    assert rendered == [100 * layer.PIXEL_RATIO]
+    assert len(rendered) == 1
     canvases = [w for w in widget_tree(panel.frame) if isinstance(w, layer.FastCanvas)]
     assert canvases and all(c.background.startswith(b"\x89PNG") and c.axes for c in canvases)
 
@@ -50,10 +48,11 @@ def _canvases(panel) -> list:
     return [w for w in widget_tree(panel.frame) if isinstance(w, layer.FastCanvas)]
 
 
-def _count_renders(monkeypatch):
+def _count_renders(monkeypatch) -> list:
+    """The (height, width) in pixels of every PNG the static layers encode from now on: whole pictures and patches."""
     rendered = []
-    real_png = layer.LayeredFigure._png
-    monkeypatch.setattr(layer.LayeredFigure, "_png", lambda self, dpi: rendered.append(dpi) or real_png(self, dpi))
+    real_png = layer._png
+    monkeypatch.setattr(layer, "_png", lambda pixels: rendered.append(pixels.shape[:2]) or real_png(pixels))
     return rendered
 
 

@@ -91,6 +91,16 @@ function drawMark(ctx, t, m, cache) {
   }
 }
 
+function loadImage(bytes) {
+  return new Promise((resolve, reject) => {
+    const url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+    const image = new Image();
+    image.onload = () => { URL.revokeObjectURL(url); resolve(image); };
+    image.onerror = () => { URL.revokeObjectURL(url); reject(new Error("static image failed to load")); };
+    image.src = url;
+  });
+}
+
 function render({ model, el }) {
   const canvas = document.createElement("canvas");
   canvas.className = "nnwidgets-canvas";
@@ -99,7 +109,9 @@ function render({ model, el }) {
   el.appendChild(canvas);
   const ctx = canvas.getContext("2d");
   const rasters = new Map();
-  let background = null;
+  let background = null;  // the static layer as shown: the PNG with its patches laid over it (a canvas)
+  let decoding = { bytes: null, promise: null };  // the PNG being decoded or decoded last (a patch keeps it)
+  let generation = 0;
   let frame = 0;
 
   function draw() {
@@ -123,14 +135,27 @@ function render({ model, el }) {
     canvas.dataset.frame = String(++frame);
   }
 
-  function loadBackground() {
-    const bytes = model.get("background");
+  async function loadBackground() {
+    // the PNG is decoded again only when it changed; patches (parts drawn again) are laid over it at their
+    // pixel position, unscaled, so the layer is the picture the kernel rendered, pixel for pixel
+    const mine = ++generation;
+    const bytes = model.get("background"), patches = model.get("patches") || [];
     if (!bytes || bytes.byteLength === 0) { background = null; draw(); return; }
-    const url = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
-    const image = new Image();
-    image.onload = () => { background = image; URL.revokeObjectURL(url); draw(); };
-    image.onerror = () => console.error("nnwidgets: background image failed to load");
-    image.src = url;
+    try {
+      if (decoding.bytes !== bytes) decoding = { bytes, promise: loadImage(bytes) };
+      const [image, ...pieces] = await Promise.all([decoding.promise, ...patches.map((p) => loadImage(p.png))]);
+      if (mine !== generation) return;  // a newer picture arrived while these were decoded
+      const layer = document.createElement("canvas");
+      layer.width = image.naturalWidth; layer.height = image.naturalHeight;
+      const layerCtx = layer.getContext("2d");
+      layerCtx.drawImage(image, 0, 0);
+      const scale = image.naturalWidth / model.get("width");
+      patches.forEach((p, i) => layerCtx.drawImage(pieces[i], Math.round(p.x * scale), Math.round(p.y * scale)));
+      background = layer;
+      draw();
+    } catch (err) {
+      console.error("nnwidgets: background image failed to load", err);
+    }
   }
 
   canvas.addEventListener("click", (event) => {
@@ -148,8 +173,12 @@ function render({ model, el }) {
   model.on("change:marks", draw);
   model.on("change:axes", draw);
   model.on("change:background", loadBackground);
+  model.on("change:patches", loadBackground);
   loadBackground();
-  return () => { model.off("change:marks", draw); model.off("change:axes", draw); model.off("change:background", loadBackground); };
+  return () => {
+    model.off("change:marks", draw); model.off("change:axes", draw);
+    model.off("change:background", loadBackground); model.off("change:patches", loadBackground);
+  };
 }
 
 export default { render };

@@ -194,3 +194,55 @@ SHOWN_PRESET_JS = ("() => document.querySelector('.nnw-stack-preset select').sel
 
 def shown_preset(page) -> str:
     return page.evaluate(SHOWN_PRESET_JS)
+
+
+STATIC_STRIPS_JS = """([strips]) => {
+  const c = [...document.querySelectorAll('canvas.nnwidgets-canvas')].find(c => c.offsetParent && c.width > 0
+             && c.style.width === '900px');
+  const ctx = c.getContext('2d');
+  return strips.map(([x, y, w, h]) => Array.from(ctx.getImageData(x, y, w, h).data));
+}"""
+
+
+def static_strips(headless) -> list:
+    """Device-pixel boxes of the MLP canvas where only the static layer draws: the tick labels left of and below
+    the loss and hidden-layer axes (the marks are clipped to the axes' boxes)."""
+    view = headless.tab_view("mlp")
+    out = []
+    for ax in (view.loss_axes, view.hidden_axes):
+        box = ax.get_position()
+        x0, x1, y0, y1 = (round(v * 2) for v in (box.x0 * 900, box.x1 * 900, (1 - box.y1) * 360, (1 - box.y0) * 360))
+        out += [[x0 - 70, y0, 66, y1 - y0], [x0, y1 + 4, x1 - x0, 40]]
+    return out
+
+
+def test_the_mlp_static_layer_on_the_page_is_the_kernels_after_retraining(panel_page, headless):
+    """Each hidden-size move retrains and moves the hidden-layer (and loss) axes: the kernel sends only the changed
+    part of the picture (a patch over the PNG). The page's tick-label pixels must equal the kernel's picture."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    page = panel_page
+    open_tab(page, headless, "mlp")
+    figure = headless.tab_view("mlp").figure
+    patched = 0
+    for key in ("ArrowRight",) * 4 + ("ArrowLeft",) * 2:
+        page.focus(".nnw-mlp-hidden .noUi-handle")
+        page.keyboard.press(key)
+        headless.mlp.hidden_size += 1 if key == "ArrowRight" else -1
+        assert_kernel_state(page, headless)
+        patched += bool(figure.canvas.patches)
+        expected = np.array(Image.open(io.BytesIO(figure.canvas.background)))
+        for patch in figure.canvas.patches:
+            piece = np.array(Image.open(io.BytesIO(patch["png"])))
+            x, y = round(patch["x"] * 2), round(patch["y"] * 2)
+            expected[y:y + piece.shape[0], x:x + piece.shape[1]] = piece
+        strips = static_strips(headless)
+        page.wait_for_timeout(300)  # the PNGs are decoded asynchronously
+        shown = page.evaluate(STATIC_STRIPS_JS, [strips])
+        for (x, y, w, h), pixels in zip(strips, shown, strict=True):
+            got = np.array(pixels, dtype=int).reshape(h, w, 4)
+            assert np.abs(got - expected[y:y + h, x:x + w]).max() <= 2, (key, headless.mlp.hidden_size, x, y)
+    assert patched >= 3

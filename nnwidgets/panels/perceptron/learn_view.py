@@ -81,7 +81,7 @@ class LearnView:
         ax.set_xlabel(text.EPOCH)
         ax.set_ylabel(text.ROWS_WRONG_AXIS)
         ax.grid(True, color="#dddddd", lw=0.6)
-        self.figure.refresh_static()
+        self.figure.refresh_static(axes=[ax])
 
     def redraw(self, change=None):
         history, step = self.state.history, self.state.step()

@@ -40,7 +40,7 @@ class MLPView:
         self.hidden_axes = fig.add_axes(px_box(fig, 690, 50, 180, 230))
         probability_bar(fig, 287, 50, 12, 150, text.OUTPUT_BAR)
         point_legend(fig, ncol=3, loc="upper right", bbox_to_anchor=px_box(fig, 885, 352, 0, 0)[:2])
-        self.figure = LayeredFigure(fig)
+        self.figure = LayeredFigure(fig, draw=False)  # drawn once its axes have the first run's limits
         self._static_key = None  # what the static layer was last rendered for (see _draw_static_axes)
         self._set_up_axes()
         self.snapshot = widgets.IntSlider(value=state.snapshot, min=0, max=self._last(), description=text.SNAPSHOT,
@@ -62,6 +62,7 @@ class MLPView:
             "snapshot": self.snapshot,
         }
         self.controls["lr"].continuous_update = False  # each new value trains again
+        self.controls["hidden_size"].add_class("nnw-mlp-hidden")
         state.observe(self._follow_snapshots, names=["epochs", "snapshot"])  # before bind: the range, then the value
         for name, control in self.controls.items():
             bind(state, name, control)
@@ -108,7 +109,10 @@ class MLPView:
         key = StaticAxes(len(result.losses), loss_ylim, hidden_xlim, hidden_ylim, one_unit)
         if key == self._static_key:
             return
-        self._static_key = key
+        first, self._static_key = self._static_key is None, key
+        changed = [ax for ax, fields in ((self.loss_axes, ("epochs", "loss_ylim")),
+                                         (self.hidden_axes, ("hidden_xlim", "hidden_ylim", "one_unit")))
+                   if any(getattr(key, f) != getattr(before, f) for f in fields)]
         self.loss_axes.set_xlim(0, len(result.losses))
         self.loss_axes.set_ylim(*loss_ylim)
         ax = self.hidden_axes
@@ -120,7 +124,7 @@ class MLPView:
         else:
             ax.yaxis.set_major_locator(MaxNLocator(5))
             ax.set_ylabel(text.HIDDEN_ACROSS, fontsize=9)
-        self.figure.refresh_static()
+        self.figure.refresh_static(axes=None if first else changed)  # a retrain sends the changed axes only
 
     def _set_up_axes(self):
         """Scales, labels, titles and grids of the loss and hidden-layer axes (once: a retrain changes limits)."""

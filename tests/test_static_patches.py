@@ -1,0 +1,95 @@
+"""Drawing only the axes that changed: the page's picture (the PNG with its patches laid over it) equals, pixel for
+pixel, the whole figure rendered again; a patch is used only where nothing else of the figure reaches into it."""
+import io
+
+import numpy as np
+from PIL import Image
+
+import nnwidgets as nw
+from nnwidgets.render import layer
+
+
+def shown(canvas) -> np.ndarray:
+    """The static layer as canvas.js composes it: the PNG, then each patch at its pixel position, unscaled."""
+    picture = np.array(Image.open(io.BytesIO(canvas.background)))
+    for patch in canvas.patches:
+        piece = np.array(Image.open(io.BytesIO(patch["png"])))
+        x, y = round(patch["x"] * canvas.pixel_ratio), round(patch["y"] * canvas.pixel_ratio)
+        assert piece.shape[:2] == (round(patch["h"] * canvas.pixel_ratio), round(patch["w"] * canvas.pixel_ratio))
+        picture[y:y + piece.shape[0], x:x + piece.shape[1]] = piece
+    return picture
+
+
+def whole(figure: layer.LayeredFigure) -> np.ndarray:
+    """The same figure rendered from scratch by a second LayeredFigure."""
+    return shown(layer.LayeredFigure(figure.fig).canvas)
+
+
+def two_axes():
+    figure = layer.LayeredFigure(layer.new_figure(400, 200), draw=False)
+    left = figure.fig.add_axes((0.1, 0.15, 0.3, 0.7))
+    right = figure.fig.add_axes((0.65, 0.15, 0.3, 0.7))
+    for ax in (left, right):
+        ax.set_title("title")
+        ax.set_xlabel("x")
+    figure.refresh_static()
+    return figure, left, right
+
+
+def test_a_patch_covers_the_changed_axes_only_and_shows_the_whole_picture():
+    figure, left, right = two_axes()
+    background = figure.canvas.background
+    right.set_ylim(-100, 100)  # wider tick labels: the patch must clear what the old ones drew, and the new ones
+    figure.refresh_static(axes=[right])
+    assert figure.canvas.background == background and len(figure.canvas.patches) == 1
+    patch = figure.canvas.patches[0]
+    assert patch["x"] > 400 * 0.4 and patch["x"] + patch["w"] <= 400  # right of the left axes
+    assert np.array_equal(shown(figure.canvas), whole(figure))  # exact: same pixels as a full render
+    assert figure.canvas.axes[1]["ylim"] == [-100.0, 100.0]
+
+
+def test_patches_are_laid_in_order_a_covered_one_is_dropped_and_many_send_the_picture_again():
+    figure, left, right = two_axes()
+    right.set_ylim(0, 2)
+    figure.refresh_static(axes=[right])
+    left.set_xlim(0, 10)
+    figure.refresh_static(axes=[left])
+    assert len(figure.canvas.patches) == 2
+    right.set_ylim(-100, 100)  # wider tick labels: this patch lies over all of the first one
+    figure.refresh_static(axes=[right])
+    assert len(figure.canvas.patches) == 2
+    assert np.array_equal(shown(figure.canvas), whole(figure))
+    for n in range(2 * layer.MAX_PATCHES):  # patches over parts of older ones: each holds only what changed
+        ax = left if n % 2 else right
+        ax.set_title("t" * (n + 1), loc="left" if n % 3 else "right")
+        figure.refresh_static(axes=[ax])
+        assert len(figure.canvas.patches) <= layer.MAX_PATCHES
+        assert np.array_equal(shown(figure.canvas), whole(figure)), n
+
+
+def test_an_artist_reaching_into_the_changed_axes_means_the_whole_picture():
+    figure, left, right = two_axes()
+    figure.fig.legend(handles=left.plot([0, 1], [0, 1], label="a line")[:1], loc="center")  # over both axes
+    figure.refresh_static()
+    background = figure.canvas.background
+    right.set_ylim(-5, 5)
+    figure.refresh_static(axes=[right])
+    assert figure.canvas.patches == [] and figure.canvas.background != background
+    assert np.array_equal(shown(figure.canvas), whole(figure))
+
+
+def test_the_mlp_tab_patches_its_retrained_axes_and_the_page_shows_what_a_full_render_shows(monkeypatch):
+    panel = nw.PerceptronExplorer()
+    encoded = []
+    real_png = layer._png
+    monkeypatch.setattr(layer, "_png", lambda pixels: encoded.append(pixels.shape) or real_png(pixels))
+    panel.open_tab("mlp")
+    assert encoded == [(720, 1800, 4)]  # the tab's picture, rendered once, whole
+    figure = panel.tab_view("mlp").figure
+    background = figure.canvas.background
+    patched = 0
+    for hidden, lr in ((3, 0.5), (7, 0.5), (1, 0.5), (12, 0.9), (1, 0.05), (16, 1.7), (2, 0.5)):
+        panel.mlp.hidden_size, panel.mlp.lr = hidden, lr
+        patched += bool(figure.canvas.patches)
+        assert np.array_equal(shown(figure.canvas), whole(figure)), (hidden, lr)
+    assert figure.canvas.background == background and patched >= 5
