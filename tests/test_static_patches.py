@@ -93,3 +93,25 @@ def test_the_mlp_tab_patches_its_retrained_axes_and_the_page_shows_what_a_full_r
         patched += bool(figure.canvas.patches)
         assert np.array_equal(shown(figure.canvas), whole(figure)), (hidden, lr)
     assert figure.canvas.background == background and patched >= 5
+
+
+def test_the_playground_race_and_momentum_tabs_patch_what_changed_and_show_the_whole_picture():
+    pg = nw.Playground(dataset="circle", hidden=(4, 2), samples=20, seed=3)
+    figure, patched = pg.figure, 0
+    for _ in range(6):
+        pg.train(epochs=40)
+        patched += bool(figure.canvas.patches)
+        assert np.array_equal(shown(figure.canvas), whole(figure))
+    assert patched >= 1
+    race = nw.OptimizerRace(surface="dlfs", start=(-7.0, 2.0), steps=30)
+    figure, patched = race.tab_view("race").figure, 0
+    for start, steps in (((-7.0, 2.0), 60), ((-1.0, 0.5), 60), ((6.0, 2.5), 45)):
+        race.start, race.steps = start, steps
+        patched += bool(figure.canvas.patches)
+        assert np.array_equal(shown(figure.canvas), whole(figure)), (start, steps)
+    assert patched >= 2
+    race.open_tab("momentum theory")
+    figure = race.tab_view("momentum theory").figure
+    for steps in (20, 35, 50):
+        race.momentum_theory.steps = steps
+        assert figure.canvas.patches and np.array_equal(shown(figure.canvas), whole(figure)), steps

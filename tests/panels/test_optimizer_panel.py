@@ -87,9 +87,10 @@ def test_moving_the_start_keeps_the_static_layer_unless_the_loss_range_must_chan
     canvas = r.tab_view("race").figure.canvas
     background = canvas.background
     r.control("x0").value = -6.5
-    assert r.start == (-6.5, 2.0) and canvas.background == background
-    r.start = (0.05, 0.05)  # the start loss falls by 1e4: the loss plot's range is redrawn
-    assert canvas.background != background
+    assert r.start == (-6.5, 2.0) and canvas.background == background and canvas.patches == []
+    r.start = (0.05, 0.05)  # the start loss falls by 1e4: the loss plot's range is redrawn (sent as a patch)
+    assert canvas.background == background and len(canvas.patches) == 1
+    assert canvas.patches[0]["x"] >= 0.6 * canvas.width  # the loss plot's part, not the contour plot
 
 
 def test_the_static_image_shows_the_open_tab():

@@ -109,7 +109,7 @@ class MomentumTheoryView:
         title = text.PATHS_TITLE.format(kappa=f"{self.state.condition:.4g}", steps=self.state.steps)
         if self.path_axes.get_title() != title:
             self.path_axes.set_title(title, fontsize=10)
-            self.figure.refresh_static()
+            self.figure.refresh_static(axes=[self.path_axes])
 
     def redraw(self, change=None):
         state = self.state

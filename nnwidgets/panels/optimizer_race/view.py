@@ -173,7 +173,7 @@ class RaceView:
         if racers != self._racers:
             self._build_racers()
         if self._set_loss_limits(only_if_needed=True):
-            self.figure.refresh_static()
+            self.figure.refresh_static(axes=[self.loss_axes])
         self._moved()
 
     def _show_error(self, change):
@@ -263,10 +263,10 @@ class RaceView:
             return  # a change of settings and race at once: the new results are drawn when they arrive
         if self._log_scale != (state.minimum is not None):  # the surface changed before its grid was drawn
             self._set_loss_limits()
-            self.figure.refresh_static()
+            self.figure.refresh_static(axes=[self.loss_axes])
         elif self.loss_axes.get_xlim()[1] != state.steps:
             self.loss_axes.set_xlim(0, state.steps)
-            self.figure.refresh_static()
+            self.figure.refresh_static(axes=[self.loss_axes])
         self.figure.update(self._marks())
         self.leaderboard.value = leaderboard_html(state)
 
