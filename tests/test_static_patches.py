@@ -115,3 +115,24 @@ def test_the_playground_race_and_momentum_tabs_patch_what_changed_and_show_the_w
     for steps in (20, 35, 50):
         race.momentum_theory.steps = steps
         assert figure.canvas.patches and np.array_equal(shown(figure.canvas), whole(figure)), steps
+
+
+def test_in_a_kernel_the_boxes_are_measured_when_it_is_idle_and_the_picture_is_sent_without_waiting():
+    """In a kernel (a running event loop) the parts' boxes are measured after the handler that drew the picture
+    returns; a patch asked for before that sends the whole picture (the changed axes' old box is unknown)."""
+    import asyncio
+
+    async def session():
+        figure, left, right = two_axes()
+        assert figure._boxes is None  # not measured while drawing
+        right.set_ylim(0, 3)
+        figure.refresh_static(axes=[right])  # too early: the whole picture
+        assert figure.canvas.patches == []
+        await asyncio.sleep(0)  # the kernel is idle
+        assert figure._boxes is not None and set(figure._boxes) == {left, right}
+        right.set_ylim(0, 5)
+        figure.refresh_static(axes=[right])
+        assert len(figure.canvas.patches) == 1
+        assert np.array_equal(shown(figure.canvas), whole(figure))
+
+    asyncio.run(session())

@@ -10,6 +10,7 @@ that the page lays over the PNG.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import math
@@ -66,7 +67,9 @@ class LayeredFigure:
         self.canvas = FastCanvas(width=width, height=height)
         self.marks: list = []
         self._renderer: RendererAgg | None = None  # the static layer's pixels, as the page shows them
-        self._boxes: dict = {}  # artist -> the pixel box it was drawn in, (x0, y0, x1, y1) from the top left
+        #: artist -> the pixel box it was drawn in, (x0, y0, x1, y1) from the top left; None until measured
+        self._boxes: dict | None = None
+        self._wholes = 0  # whole pictures drawn
         if draw:
             self.refresh_static()
 
@@ -118,7 +121,25 @@ class LayeredFigure:
             self._renderer = RendererAgg(width, height, self.fig.dpi)
         self._renderer.clear()
         self.fig.draw(self._renderer)
-        self._boxes = {artist: self._pixel_box(artist) for artist in self._parts()}
+        self._boxes, self._wholes = None, self._wholes + 1
+        self._measure_later()
+
+    def _measure_later(self) -> None:
+        """Measure the parts' boxes, which only a later patch needs (a third of a whole picture's time), once the
+        kernel is idle: after the cell or the message that drew the picture, so the picture is sent without waiting
+        for it. Without a running event loop (a script, a test) they are measured at once. A view changes its axes
+        and calls ``refresh_static`` in one go, so when the kernel is idle the figure is still what was drawn."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._measure(self._wholes)
+        else:
+            loop.call_soon(self._measure, self._wholes)
+
+    def _measure(self, wholes: int) -> None:
+        if wholes == self._wholes and self._boxes is None and self._renderer is not None:
+            with _dpi(self.fig, self._renderer.dpi):
+                self._boxes = {artist: self._pixel_box(artist) for artist in self._parts()}
 
     def _redraw(self, axes: list):
         """Draw ``axes`` again over the kept pixels; the pixel box drawn, or None where the whole figure must be.
@@ -126,8 +147,8 @@ class LayeredFigure:
         The box holds what the axes drew before and draw now, and any other axes reaching into it (drawn again
         too); a legend or a text reaching into it means the whole figure. The page lays the patches over the PNG in
         the order they were made, so each needs to hold only the pixels that changed when it was made."""
-        if self._renderer is None or len(self.canvas.patches) >= MAX_PATCHES:
-            return None
+        if self._renderer is None or self._boxes is None or len(self.canvas.patches) >= MAX_PATCHES:
+            return None  # (boxes not measured yet: the axes have changed since, so the whole picture)
         new, box, pending = {}, None, list(axes)
         while pending:
             for ax in pending:

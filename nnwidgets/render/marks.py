@@ -17,11 +17,13 @@ _PX_TO_PT = 0.72  # figures are made at 100 dpi: one CSS pixel is 0.72 pt
 def _floats(values) -> list:
     """Numbers for JSON, rounded to 5 decimals or 6 significant digits, whichever keeps more (so a loss of 3e-9
     on a log axis stays 3e-9, not 0); non-finite ones become None (a gap in a line)."""
+    if isinstance(values, (list, tuple)) and len(values) <= SHORT:
+        return [_float(float(v)) for v in values]
     array = np.asarray(values, dtype=float).ravel()
     with np.errstate(divide="ignore", invalid="ignore"):
         magnitude = np.floor(np.log10(np.abs(array)))
-    decimals = np.clip(np.where(np.isfinite(magnitude), 5 - magnitude, 5), 5, 300)
-    scale = 10.0 ** decimals
+    decimals = np.clip(np.where(np.isfinite(magnitude), 5 - magnitude, 5), 5, 300).astype(int)
+    scale = _SCALES[decimals]
     with np.errstate(invalid="ignore", over="ignore"):
         rounded = np.round(array * scale) / scale
     out = np.where(np.isfinite(rounded), rounded, array).tolist()
@@ -30,29 +32,51 @@ def _floats(values) -> list:
     return out
 
 
+_POWERS = [10.0 ** d for d in range(301)]  # 10^decimals: the same numbers for NumPy and for Python
+_SCALES = np.array(_POWERS)
+SHORT = 8  # up to this many numbers (a segment, a few points) are rounded in Python: NumPy's set-up costs more
+
+
+def _float(value: float):
+    """``_floats`` for one number, with the same arithmetic (so both give the very same float)."""
+    if not math.isfinite(value):
+        return None
+    decimals = 5 if value == 0 else min(max(5 - math.floor(math.log10(abs(value))), 5), 300)
+    scale = _POWERS[decimals]
+    rounded = math.copysign(round(value * scale) / scale, value) if math.isfinite(value * scale) else value
+    return rounded if math.isfinite(rounded) else value
+
+
+def _size(value):
+    """A size or a list of sizes as plain floats (a NumPy scalar is not JSON: the kernel's encoder would take a
+    slow path for each, or fail)."""
+    return _floats(value) if np.ndim(value) else float(value)
+
+
 def line(xs, ys, *, color, width=2.0, dash=None, alpha=1.0, axes=0) -> dict:
     return {"type": "line", "axes": axes, "xs": _floats(xs), "ys": _floats(ys), "color": color,
-            "width": width, "dash": list(dash or []), "alpha": alpha}
+            "width": float(width), "dash": [float(d) for d in dash or []], "alpha": float(alpha)}
 
 
 def polygon(xs, ys, *, fill, alpha=1.0, axes=0) -> dict:
-    return {"type": "polygon", "axes": axes, "xs": _floats(xs), "ys": _floats(ys), "fill": fill, "alpha": alpha}
+    return {"type": "polygon", "axes": axes, "xs": _floats(xs), "ys": _floats(ys), "fill": fill,
+            "alpha": float(alpha)}
 
 
 def points(xs, ys, *, fill, edge=None, size=12.0, marker="o", edge_width=1.5, axes=0) -> dict:
     return {"type": "points", "axes": axes, "xs": _floats(xs), "ys": _floats(ys), "fill": fill, "edge": edge,
-            "size": size, "marker": marker, "edge_width": edge_width}
+            "size": _size(size), "marker": marker, "edge_width": float(edge_width)}
 
 
 def text(x, y, s, *, color="#222222", size=12, ha="center", va="middle", weight="normal", axes=0) -> dict:
     return {"type": "text", "axes": axes, "x": float(x), "y": float(y), "text": str(s), "color": color,
-            "size": size, "ha": ha, "va": va, "weight": weight}
+            "size": float(size), "ha": ha, "va": va, "weight": weight}
 
 
 def rects(xs, ys, w, h, *, fill, edge=None, edge_width=1.0, axes=0) -> dict:
     """Equal rectangles with lower-left corners (xs, ys): grids of cells. ``fill``/``edge`` may be lists."""
     return {"type": "rects", "axes": axes, "xs": _floats(xs), "ys": _floats(ys), "w": float(w), "h": float(h),
-            "fill": fill, "edge": edge, "edge_width": edge_width}
+            "fill": fill, "edge": edge, "edge_width": float(edge_width)}
 
 
 def raster(rgba, extent, *, smooth=True, alpha=1.0, axes=0) -> dict:
@@ -60,7 +84,7 @@ def raster(rgba, extent, *, smooth=True, alpha=1.0, axes=0) -> dict:
     rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
     h, w, _ = rgba.shape
     return {"type": "raster", "axes": axes, "rgba": base64.b64encode(rgba.tobytes()).decode("ascii"),
-            "w": w, "h": h, "extent": [float(e) for e in extent], "smooth": smooth, "alpha": alpha}
+            "w": w, "h": h, "extent": [float(e) for e in extent], "smooth": bool(smooth), "alpha": float(alpha)}
 
 
 def _list(value, n):
