@@ -99,3 +99,22 @@ def test_steady_limits_hold_while_the_data_fits_and_fills_them():
     assert steady(first, 0.1, 3.0) != first  # outside
     assert steady((1e-4, 1.0), 3e-4, 0.2, log=True) == (1e-4, 1.0)
     assert steady((1e-4, 1.0), 0.05, 0.2, log=True) == (0.01, 1.0)
+
+
+TABS = {  # a tab's view is built when it is first opened: its picture is rendered once, whole
+    "race: learning rate": (lambda: nw.OptimizerRace(), "learning rate"),
+    "race: real model": (lambda: nw.OptimizerRace(), "real model"),
+    "race: momentum theory": (lambda: nw.OptimizerRace(), "momentum theory"),
+    "perceptron: learn": (lambda: nw.PerceptronExplorer(), "learn"),
+    "perceptron: mlp": (lambda: nw.PerceptronExplorer(), "mlp"),
+    "perceptron: stack": (lambda: nw.PerceptronExplorer(), "stack"),
+}
+
+
+@pytest.mark.parametrize("name", TABS)
+def test_opening_a_tab_renders_its_picture_once(monkeypatch, name):
+    make, tab = TABS[name]
+    panel = make()
+    rendered = _count_renders(monkeypatch)
+    panel.open_tab(tab)
+    assert len(rendered) == 1, rendered

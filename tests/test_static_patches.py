@@ -25,8 +25,8 @@ def whole(figure: layer.LayeredFigure) -> np.ndarray:
     return shown(layer.LayeredFigure(figure.fig).canvas)
 
 
-def two_axes():
-    figure = layer.LayeredFigure(layer.new_figure(400, 200), draw=False)
+def two_axes(patches=True):
+    figure = layer.LayeredFigure(layer.new_figure(400, 200), draw=False, patches=patches)
     left = figure.fig.add_axes((0.1, 0.15, 0.3, 0.7))
     right = figure.fig.add_axes((0.65, 0.15, 0.3, 0.7))
     for ax in (left, right):
@@ -65,6 +65,16 @@ def test_patches_are_laid_in_order_a_covered_one_is_dropped_and_many_send_the_pi
         figure.refresh_static(axes=[ax])
         assert len(figure.canvas.patches) <= layer.MAX_PATCHES
         assert np.array_equal(shown(figure.canvas), whole(figure)), n
+
+
+def test_a_figure_that_takes_no_patches_keeps_no_pixels_and_sends_the_whole_picture():
+    figure, left, right = two_axes(patches=False)
+    assert figure._renderer is None and figure._boxes is None  # nothing kept after the PNG is sent
+    background = figure.canvas.background
+    right.set_ylim(0, 3)
+    figure.refresh_static(axes=[right])
+    assert figure.canvas.patches == [] and figure.canvas.background != background and figure._renderer is None
+    assert np.array_equal(shown(figure.canvas), whole(figure))
 
 
 def test_an_artist_reaching_into_the_changed_axes_means_the_whole_picture():

@@ -59,10 +59,14 @@ def new_figure(width: int, height: int) -> Figure:
 class LayeredFigure:
     """A matplotlib figure drawn once as the static layer, with live marks on top."""
 
-    def __init__(self, fig: Figure, *, draw: bool = True):
+    def __init__(self, fig: Figure, *, draw: bool = True, patches: bool = False):
         """``draw=False``: leave the static layer empty, for a view that styles its axes and calls
-        ``refresh_static`` itself while it is built (rendering the PNG twice costs 10-100 ms and a message)."""
+        ``refresh_static`` itself while it is built (rendering the PNG twice costs 10-100 ms and a message).
+        ``patches=True``: the view later changes some axes (a retrain moves their limits) and calls
+        ``refresh_static(axes=...)``; the picture's pixels are kept (4-10 MB) so only those axes are drawn again.
+        Other figures keep nothing after sending their PNG."""
         self.fig = fig
+        self.patches = patches
         width, height = (round(v) for v in fig.get_size_inches() * 100)
         self.canvas = FastCanvas(width=width, height=height)
         self.marks: list = []
@@ -80,9 +84,8 @@ class LayeredFigure:
         use_our_fonts(self.fig)
         with _dpi(self.fig, 100 * PIXEL_RATIO):
             box = self._redraw(list(axes)) if axes is not None else None
-            if box is None:
-                self._draw_whole()
-            pixels = np.asarray(self._renderer.buffer_rgba())
+            renderer = self._renderer if box is not None else self._draw_whole()
+            pixels = np.asarray(renderer.buffer_rgba())
             with self.canvas.hold_sync():
                 if box is None:
                     self.canvas.background, self.canvas.patches = _png(pixels), []
@@ -115,14 +118,19 @@ class LayeredFigure:
             for artist in artists:
                 artist.remove()
 
-    def _draw_whole(self) -> None:
+    def _draw_whole(self) -> RendererAgg:
+        """The whole figure drawn (at the figure's present dpi); kept for patches if this figure takes them."""
         width, height = (round(v) for v in self.fig.bbox.size)
-        if self._renderer is None or (self._renderer.width, self._renderer.height) != (width, height):
-            self._renderer = RendererAgg(width, height, self.fig.dpi)
-        self._renderer.clear()
-        self.fig.draw(self._renderer)
+        renderer = self._renderer
+        if renderer is None or (renderer.width, renderer.height) != (width, height):
+            renderer = RendererAgg(width, height, self.fig.dpi)
+        renderer.clear()
+        self.fig.draw(renderer)
         self._boxes, self._wholes = None, self._wholes + 1
-        self._measure_later()
+        self._renderer = renderer if self.patches else None
+        if self.patches:
+            self._measure_later()
+        return renderer
 
     def _measure_later(self) -> None:
         """Measure the parts' boxes, which only a later patch needs (a third of a whole picture's time), once the

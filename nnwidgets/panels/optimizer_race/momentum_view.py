@@ -33,7 +33,7 @@ class MomentumTheoryView:
         self.rate_axes = fig.add_axes((0.07, 0.25, 0.36, 0.68))
         self.path_axes = fig.add_axes((0.56, 0.25, 0.42, 0.68))
         self.bar_axes = fig.add_axes((0.445, 0.25, 0.012, 0.68))
-        self.figure = LayeredFigure(fig)
+        self.figure = LayeredFigure(fig, draw=False, patches=True)  # drawn by _static below
         self.explanation, self.status = widgets.HTML(), widgets.HTML()
         self.explanation.add_class("nnw-momentum-explain")
         self.controls = {

@@ -22,7 +22,7 @@ BOX_2D = (-6.0, 6.0, -3.0, 3.0)
 def one_plot(width=560, box=(0.1, 0.14, 0.86, 0.76)):
     """(axes, LayeredFigure) for the two small tabs: one plot, ``width`` x 300 pixels."""
     fig = new_figure(width, 300)
-    return fig.add_axes(box), LayeredFigure(fig)
+    return fig.add_axes(box), LayeredFigure(fig, draw=False)  # each view draws it as it is built
 
 
 class LearningRateView:

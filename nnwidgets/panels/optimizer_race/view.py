@@ -36,7 +36,7 @@ class RaceView:
         fig = new_figure(900, 420)
         self.contour = fig.add_axes((0.06, 0.11, 0.56, 0.8))
         self.loss_axes = fig.add_axes((0.71, 0.11, 0.27, 0.8))
-        self.figure = LayeredFigure(fig, draw=False)  # drawn by _static_changed below
+        self.figure = LayeredFigure(fig, draw=False, patches=True)  # drawn by _static_changed below
         self.figure.canvas.on_click(self._clicked)
         self.leaderboard, self.status = widgets.HTML(), widgets.HTML()
         self.leaderboard.add_class("nnw-leaderboard")

@@ -28,7 +28,7 @@ class LearnView:
         self.caption = caption_axes(fig, square_axes(fig, 50, 48, 290, "x1", "x2"), width=340)
         self.mistakes_axes = fig.add_axes(px_box(fig, 440, 48, 265, 290))
         point_legend(fig, start_line=True, ncol=2, loc="lower left", bbox_to_anchor=px_box(fig, 440, 343, 0, 0)[:2])
-        self.figure = LayeredFigure(fig)
+        self.figure = LayeredFigure(fig, draw=False, patches=True)  # drawn by _draw_static_axes below
         self.epoch = widgets.IntSlider(value=state.epoch, min=0, max=state.epochs, description=text.EPOCH)
         self.epoch.add_class("nnw-epoch")
         self.play = widgets.Play(value=state.epoch, min=0, max=state.epochs, interval=400)
@@ -72,7 +72,7 @@ class LearnView:
         span = steady_up(self._static_span, self.state.epochs)
         if span == self._static_span:
             return
-        self._static_span = span
+        first, self._static_span = self._static_span is None, span
         ax = self.mistakes_axes
         ax.clear()
         ax.set_xlim(-0.5, span + 0.5)
@@ -81,7 +81,7 @@ class LearnView:
         ax.set_xlabel(text.EPOCH)
         ax.set_ylabel(text.ROWS_WRONG_AXIS)
         ax.grid(True, color="#dddddd", lw=0.6)
-        self.figure.refresh_static(axes=[ax])
+        self.figure.refresh_static(axes=None if first else [ax])
 
     def redraw(self, change=None):
         history, step = self.state.history, self.state.step()

@@ -40,7 +40,7 @@ class MLPView:
         self.hidden_axes = fig.add_axes(px_box(fig, 690, 50, 180, 230))
         probability_bar(fig, 287, 50, 12, 150, text.OUTPUT_BAR)
         point_legend(fig, ncol=3, loc="upper right", bbox_to_anchor=px_box(fig, 885, 352, 0, 0)[:2])
-        self.figure = LayeredFigure(fig, draw=False)  # drawn once its axes have the first run's limits
+        self.figure = LayeredFigure(fig, draw=False, patches=True)  # drawn once its axes have the first run's limits
         self._static_key = None  # what the static layer was last rendered for (see _draw_static_axes)
         self._set_up_axes()
         self.snapshot = widgets.IntSlider(value=state.snapshot, min=0, max=self._last(), description=text.SNAPSHOT,

@@ -43,7 +43,7 @@ class Playground(PlaygroundState, Panel):
         self._show_view()
 
     def _build_view(self) -> None:
-        self.figure = LayeredFigure(drawing.make_figure(), draw=False)  # drawn by redraw below
+        self.figure = LayeredFigure(drawing.make_figure(), draw=False, patches=True)  # drawn by redraw below
         self._limits = None
         self._layout = None
         self.controls = self._make_controls()
