@@ -505,3 +505,28 @@ def test_dropout_zero_draws_no_masks_and_positive_dropout_changes_the_steps():
     # a tiny rate keeps (almost surely) every unit: the same numbers as no dropout, through the masked path
     np.testing.assert_allclose(runs[1e-9].history["train_loss"], runs[0.0].history["train_loss"], rtol=1e-6)
     assert not np.allclose(runs[0.5].history["train_loss"], runs[0.0].history["train_loss"])
+
+
+@pytest.mark.parametrize("init", ["xavier", "he", "normal", "zeros"])
+def test_initial_weights_are_the_op_by_op_draws_bit_for_bit(init):
+    """``init_params`` draws every layer in one program; the weights must be, to the last bit, those the plain
+    op-by-op formula gives (s · N(0, 1) per layer from ``jax.random.split``): the lessons' stored numbers
+    depend on them."""
+    import math
+
+    for hidden, inputs, classes, batch_norm in (((8, 8), 2, 2, False), ((6, 5, 4), 64, 10, True), ((1,), 1, 0, False),
+                                               ((3,) * 6, 4, 3, False)):
+        arch = architecture(inputs, hidden, "classification" if classes else "regression", classes, "relu", batch_norm)
+        for seed in (0, 3, 12345):
+            key = jax.random.fold_in(jax.random.key(seed), 10**6)
+            params, stats = init_params(arch, init, key, init_scale=0.37)
+            keys = jax.random.split(key, len(arch.sizes) - 1)
+            for k, n_in, n_out, (W, b) in zip(keys, arch.sizes[:-1], arch.sizes[1:], params.layers, strict=True):
+                std = {"xavier": math.sqrt(2.0 / (n_in + n_out)), "he": math.sqrt(2.0 / n_in), "normal": 0.37,
+                       "zeros": 0.0}[init]
+                expected = std * jax.random.normal(k, (n_in, n_out), jnp.float32)
+                assert np.asarray(W).tobytes() == np.asarray(expected).tobytes() and W.dtype == jnp.float32
+                np.testing.assert_array_equal(b, np.zeros(n_out, np.float32))
+            hidden_sizes = arch.sizes[1:-1] if batch_norm else ()
+            assert [np.asarray(g).tolist() for g, _ in params.norm] == [[1.0] * n for n in hidden_sizes]
+            assert [np.asarray(v).tolist() for v in stats.var] == [[1.0] * n for n in hidden_sizes]

@@ -134,17 +134,29 @@ def init_params(arch: Architecture, init: str, key, init_scale: float = 1.0) -> 
     s = √(2 / (n_in + n_out)) for "xavier" (Glorot, as the seeds write it), √(2 / n_in) for "he",
     ``init_scale`` for "normal", and every weight 0 for "zeros" (so every neuron of a layer stays the same).
     """
-    keys = jax.random.split(key, len(arch.sizes) - 1)
+    shapes = tuple(zip(arch.sizes[:-1], arch.sizes[1:]))
     layers = []
-    for k, n_in, n_out in zip(keys, arch.sizes[:-1], arch.sizes[1:]):
+    for z, (n_in, n_out) in zip(jax.device_get(_normals(shapes, key)), shapes, strict=True):
         std = {"xavier": math.sqrt(2.0 / (n_in + n_out)), "he": math.sqrt(2.0 / n_in), "normal": float(init_scale),
                "zeros": 0.0}[init]
-        layers.append((std * jax.random.normal(k, (n_in, n_out), jnp.float32), jnp.zeros((n_out,), jnp.float32)))
+        layers.append((jax.device_put(np.float32(std) * z), _filled(n_out, 0.0)))
     hidden = arch.sizes[1:-1] if arch.batch_norm else ()
-    norm = tuple((jnp.ones((n,), jnp.float32), jnp.zeros((n,), jnp.float32)) for n in hidden)
-    stats = NormStats(tuple(jnp.zeros((n,), jnp.float32) for n in hidden), tuple(jnp.ones((n,), jnp.float32)
-                                                                                  for n in hidden))
+    norm = tuple((_filled(n, 1.0), _filled(n, 0.0)) for n in hidden)
+    stats = NormStats(tuple(_filled(n, 0.0) for n in hidden), tuple(_filled(n, 1.0) for n in hidden))
     return Params(tuple(layers), norm), stats
+
+
+@partial(jit, static_argnums=0, keep=4)
+def _normals(shapes: tuple, key) -> tuple:
+    """N(0, 1) draws of every layer's weights in one program. Drawn op by op, each new layer shape compiled
+    (or loaded) its own programs: a quarter of a second for a new network. The scaling stays outside (NumPy's
+    float32 product is JAX's): inside, XLA would fold it into the draw's own constant and change the last bit."""
+    keys = jax.random.split(key, len(shapes))
+    return tuple(jax.random.normal(k, shape, jnp.float32) for k, shape in zip(keys, shapes, strict=True))
+
+
+def _filled(n: int, value: float):
+    return jax.device_put(np.full((n,), value, np.float32))  # a transfer (jnp.asarray compiles a conversion)
 
 
 def forward(arch: Architecture, params: Params, stats: NormStats, X, *, train: bool = False, dropout=0.0,

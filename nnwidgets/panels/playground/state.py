@@ -74,9 +74,11 @@ class PlaygroundState(PanelState):
 
     def __init__(self, **settings):
         super().__init__()
-        self._build(DATA | NETWORK)
+        self._data = None  # built once, with the settings given (the defaults built first doubled the time)
         if settings:
             self.set(**settings)
+        if self._data is None:
+            self._build(DATA | NETWORK)
 
     # ---- settings -------------------------------------------------------------------------------------
     def check_together(self, values, changed):
@@ -96,7 +98,9 @@ class PlaygroundState(PanelState):
         return adjusted
 
     def after_change(self, changed):
-        if changed & (DATA | NETWORK):
+        if self._data is None:  # the constructor's settings: the first build
+            self._build(DATA | NETWORK)
+        elif changed & (DATA | NETWORK):
             self._build(changed)
         elif changed:
             self._bump()
