@@ -146,3 +146,16 @@ def test_in_a_kernel_the_boxes_are_measured_when_it_is_idle_and_the_picture_is_s
         assert np.array_equal(shown(figure.canvas), whole(figure))
 
     asyncio.run(session())
+
+
+def test_an_axes_part_left_out_of_layout_is_still_inside_its_patch():
+    """A text with ``set_in_layout(False)`` below the axes is drawn with it: the patch must clear it too."""
+    figure, left, right = two_axes()
+    note = right.text(0.5, -0.25, "a note left out of layout", transform=right.transAxes, ha="center")
+    note.set_in_layout(False)
+    figure.refresh_static()
+    right.set_ylim(-50, 50)
+    note.set_text("moved")
+    figure.refresh_static(axes=[right])
+    assert len(figure.canvas.patches) == 1
+    assert np.array_equal(shown(figure.canvas), whole(figure))

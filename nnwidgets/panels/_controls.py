@@ -108,10 +108,13 @@ def _anchor_grid(slider, value: float, shown: float) -> None:
         return
     # one message to the browser, range first (see ``send_state``): sent one by one, each of min, max and
     # value would make the browser re-snap the slider on a half-updated grid and send that back as a move
+    # the grid's ends are its last points inside lo..hi: an end beyond them let End (or Home) pick a value the
+    # setting refuses (10^3.05 = 1122 for a condition number up to 1000)
+    top = value + step * math.floor((hi - value) / step + 1e-9)
     with slider.hold_sync(), slider.hold_trait_notifications():
-        slider.max = max(slider.max, value + step * math.ceil((hi - value) / step - 1e-9))
-        slider.min = value - step * math.ceil((value - lo) / step - 1e-9)
-        slider.max = value + step * math.ceil((hi - value) / step - 1e-9)
+        slider.max = max(slider.max, top)
+        slider.min = value - step * math.floor((value - lo) / step + 1e-9)
+        slider.max = top
         slider.value = shown
 
 

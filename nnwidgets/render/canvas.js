@@ -112,9 +112,11 @@ function render({ model, el }) {
   let background = null;  // the static layer as shown: the PNG with its patches laid over it (a canvas)
   let decoding = { bytes: null, promise: null };  // the PNG being decoded or decoded last (a patch keeps it)
   let generation = 0;
+  let loading = false;  // a new picture is being decoded: its axes and marks wait for it (no frame mixes the two)
   let frame = 0;
 
   function draw() {
+    if (loading) return;  // drawn when the picture is ready, with the newest axes and marks
     const width = model.get("width"), height = model.get("height"), ratio = model.get("pixel_ratio");
     if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
       canvas.width = Math.round(width * ratio); canvas.height = Math.round(height * ratio);
@@ -140,7 +142,8 @@ function render({ model, el }) {
     // pixel position, unscaled, so the layer is the picture the kernel rendered, pixel for pixel
     const mine = ++generation;
     const bytes = model.get("background"), patches = model.get("patches") || [];
-    if (!bytes || bytes.byteLength === 0) { background = null; draw(); return; }
+    if (!bytes || bytes.byteLength === 0) { background = null; loading = false; draw(); return; }
+    loading = true;
     try {
       if (decoding.bytes !== bytes) decoding = { bytes, promise: loadImage(bytes) };
       const [image, ...pieces] = await Promise.all([decoding.promise, ...patches.map((p) => loadImage(p.png))]);
@@ -152,9 +155,11 @@ function render({ model, el }) {
       const scale = image.naturalWidth / model.get("width");
       patches.forEach((p, i) => layerCtx.drawImage(pieces[i], Math.round(p.x * scale), Math.round(p.y * scale)));
       background = layer;
+      loading = false;
       draw();
     } catch (err) {
       console.error("nnwidgets: background image failed to load", err);
+      if (mine === generation) { loading = false; draw(); }  // the marks at least
     }
   }
 
@@ -170,15 +175,18 @@ function render({ model, el }) {
       model.send({ event: "click", axes: index, x, y });
     });
   });
-  model.on("change:marks", draw);
-  model.on("change:axes", draw);
-  model.on("change:background", loadBackground);
-  model.on("change:patches", loadBackground);
-  loadBackground();
-  return () => {
-    model.off("change:marks", draw); model.off("change:axes", draw);
-    model.off("change:background", loadBackground); model.off("change:patches", loadBackground);
-  };
+  // one handler for each message, after all of its values are set: the kernel sends a new picture and its axes
+  // together, in no fixed order, so a frame of new axes over the old picture would otherwise be drawn first
+  let seen = {};
+  function changed() {
+    const bytes = model.get("background"), patches = model.get("patches");
+    if (bytes === seen.bytes && patches === seen.patches) { draw(); return; }
+    seen = { bytes, patches };
+    loadBackground();
+  }
+  model.on("change", changed);
+  changed();
+  return () => model.off("change", changed);
 }
 
 export default { render };

@@ -181,7 +181,11 @@ class LayeredFigure:
 
     def _pixel_box(self, artist):
         """The pixels ``artist`` draws in, widened by ``EDGE`` and kept inside the figure (None: it draws none)."""
-        bbox = artist.get_tightbbox(self._renderer)
+        if artist in self.fig.axes:  # an axes, with what layout leaves out (set_in_layout(False)) included
+            extra = [a for a in artist.get_children() if a.get_visible()]
+            bbox = artist.get_tightbbox(self._renderer, bbox_extra_artists=extra)
+        else:
+            bbox = artist.get_tightbbox(self._renderer)
         if bbox is None or not np.all(np.isfinite(bbox.extents)) or bbox.width <= 0 or bbox.height <= 0:
             return None
         width, height = self._renderer.width, self._renderer.height

@@ -285,3 +285,14 @@ def test_only_the_data_controls_that_act_on_the_data_are_shown():
     assert shown(p) == {"noise": True, "samples": True, "features": True}
     p.dataset = "points"
     assert shown(p) == {"noise": False, "samples": False, "features": True}   # drawn points are 2-D, not generated
+
+
+def test_the_gradient_axis_ends_on_a_decade_tick_exactly():
+    """Limits from float32 sizes were 10^-3 computed in float32 (0.0010000000475), just above the 10^-3 tick,
+    which then fell outside the axis and the plot's bottom had no label."""
+    from nnwidgets.panels.playground import drawing
+
+    history = {"train_loss": np.array([0.5, 0.4], np.float32), "test_loss": np.array([0.6, 0.5], np.float32),
+               "gradient_size": np.array([[0.0013, 0.02], [0.0021, 0.05]], np.float32)}
+    _, _, (low, high) = drawing.curve_limits(history)
+    assert (low, high) == (1e-3, 0.1)

@@ -172,9 +172,10 @@ class RaceView:
         racers = [(k, is_transformation(v)) for k, v in self.state.optimizers.items()]
         if racers != self._racers:
             self._build_racers()
-        if self._set_loss_limits(only_if_needed=True):
-            self.figure.refresh_static(axes=[self.loss_axes])
-        self._moved()
+        with self.figure.canvas.hold_sync():  # a new loss range and the marks in one message
+            if self._set_loss_limits(only_if_needed=True):
+                self.figure.refresh_static(axes=[self.loss_axes])
+            self._moved()
 
     def _show_error(self, change):
         self.status.value = message_html("error", change["new"]) if change["new"] else ""

@@ -86,8 +86,9 @@ class MLPView:
                 control.value = self.state.snapshot
 
     def _retrained(self, change=None):
-        self._draw_static_axes()
-        self.redraw()
+        with self.figure.canvas.hold_sync():  # the new picture part, its axes and the marks in one message
+            self._draw_static_axes()
+            self.redraw()
 
     def _draw_static_axes(self):
         """The loss and hidden-layer axes for the current run; their picture (a PNG) is rendered again only when

@@ -127,10 +127,10 @@ def curve_limits(history: dict) -> tuple:
     epochs = len(history["train_loss"])
     losses = np.concatenate([history["train_loss"], history["test_loss"]])
     losses = losses[np.isfinite(losses)]
-    sizes = history["gradient_size"]
-    sizes = sizes[np.isfinite(sizes) & (sizes > 0)]
-    low = 10 ** np.floor(np.log10(sizes.min())) if sizes.size else 1e-4
-    high = 10 ** np.ceil(np.log10(sizes.max())) if sizes.size else 1.0
+    sizes = np.asarray(history["gradient_size"], float)  # float64: 10 ** -3 in float32 is 0.0010000000475,
+    sizes = sizes[np.isfinite(sizes) & (sizes > 0)]  # just above the 10^-3 tick, which then had no label
+    low = 10.0 ** np.floor(np.log10(sizes.min())) if sizes.size else 1e-4
+    high = 10.0 ** np.ceil(np.log10(sizes.max())) if sizes.size else 1.0
     return (nice_limit(max(epochs, 10)), nice_limit(losses.max() if losses.size else 1.0),
             (float(min(low, high / 10)), float(high)))
 

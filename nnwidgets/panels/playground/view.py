@@ -220,17 +220,18 @@ class Playground(PlaygroundState, Panel):
         two_d = self._data.X_train.shape[1] == 2
         layout = (two_d, self.classes, self.architecture.sizes)
         limits = drawing.curve_limits(self.history)
-        if layout != self._layout or limits != self._limits:
-            axes, new_layout = self.figure.fig.axes, layout != self._layout
-            if new_layout:
-                drawing.style_data_axes(axes[drawing.DATA], two_d, self.classes)
-                drawing.style_examples_axes(axes[drawing.EXAMPLES], two_d)
-            drawing.style_curve_axes(self.figure.fig, limits)
-            self._layout, self._limits = layout, limits
-            # training moved the curves' limits: only those axes are drawn again and sent
-            self.figure.refresh_static(axes=None if new_layout else [axes[drawing.LOSS], axes[drawing.GRADIENT]])
-        self.figure.update(self._data_marks(two_d) + self._network_marks(two_d)
-                           + drawing.curve_marks(self.history, self.best_epoch))
+        with self.figure.canvas.hold_sync():  # a new picture (part), its axes and the marks in one message
+            if layout != self._layout or limits != self._limits:
+                axes, new_layout = self.figure.fig.axes, layout != self._layout
+                if new_layout:
+                    drawing.style_data_axes(axes[drawing.DATA], two_d, self.classes)
+                    drawing.style_examples_axes(axes[drawing.EXAMPLES], two_d)
+                drawing.style_curve_axes(self.figure.fig, limits)
+                self._layout, self._limits = layout, limits
+                # training moved the curves' limits: only those axes are drawn again and sent
+                self.figure.refresh_static(axes=None if new_layout else [axes[drawing.LOSS], axes[drawing.GRADIENT]])
+            self.figure.update(self._data_marks(two_d) + self._network_marks(two_d)
+                               + drawing.curve_marks(self.history, self.best_epoch))
         self.formula_box.value = (f"<div>{html.escape(text.FORMULA_HEADING)}</div>"
                                   f"<pre style='margin:0'>{html.escape(self.formula)}</pre>")
         self._show_error()
