@@ -182,7 +182,8 @@ class LayeredFigure:
     def _pixel_box(self, artist):
         """The pixels ``artist`` draws in, widened by ``EDGE`` and kept inside the figure (None: it draws none)."""
         if artist in self.fig.axes:  # an axes, with what layout leaves out (set_in_layout(False)) included
-            extra = [a for a in artist.get_children() if a.get_visible()]
+            extra = artist.get_default_bbox_extra_artists()  # (measuring every child, the clipped ones too,
+            extra += [a for a in artist.get_children() if a.get_visible() and not a.get_in_layout()]  # was 2x)
             bbox = artist.get_tightbbox(self._renderer, bbox_extra_artists=extra)
         else:
             bbox = artist.get_tightbbox(self._renderer)
