@@ -73,7 +73,6 @@ class LayeredFigure:
         self._renderer: RendererAgg | None = None  # the static layer's pixels, as the page shows them
         #: artist -> the pixel box it was drawn in, (x0, y0, x1, y1) from the top left; None until measured
         self._boxes: dict | None = None
-        self._wholes = 0  # whole pictures drawn
         if draw:
             self.refresh_static()
 
@@ -126,7 +125,7 @@ class LayeredFigure:
             renderer = RendererAgg(width, height, self.fig.dpi)
         renderer.clear()
         self.fig.draw(renderer)
-        self._boxes, self._wholes = None, self._wholes + 1
+        self._boxes = None
         self._renderer = renderer if self.patches else None
         if self.patches:
             self._measure_later()
@@ -140,12 +139,12 @@ class LayeredFigure:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            self._measure(self._wholes)
+            self._measure()
         else:
-            loop.call_soon(self._measure, self._wholes)
+            loop.call_soon(self._measure)
 
-    def _measure(self, wholes: int) -> None:
-        if wholes == self._wholes and self._boxes is None and self._renderer is not None:
+    def _measure(self) -> None:
+        if self._boxes is None and self._renderer is not None:
             with _dpi(self.fig, self._renderer.dpi):
                 self._boxes = {artist: self._pixel_box(artist) for artist in self._parts()}
 
@@ -181,9 +180,9 @@ class LayeredFigure:
 
     def _pixel_box(self, artist):
         """The pixels ``artist`` draws in, widened by ``EDGE`` and kept inside the figure (None: it draws none)."""
-        if artist in self.fig.axes:  # an axes, with what layout leaves out (set_in_layout(False)) included
-            extra = artist.get_default_bbox_extra_artists()  # (measuring every child, the clipped ones too,
-            extra += [a for a in artist.get_children() if a.get_visible() and not a.get_in_layout()]  # was 2x)
+        if artist in self.fig.axes:  # matplotlib's layout artists, plus what layout leaves out (set_in_layout)
+            extra = artist.get_default_bbox_extra_artists()
+            extra += [a for a in artist.get_children() if a.get_visible() and not a.get_in_layout()]
             bbox = artist.get_tightbbox(self._renderer, bbox_extra_artists=extra)
         else:
             bbox = artist.get_tightbbox(self._renderer)
